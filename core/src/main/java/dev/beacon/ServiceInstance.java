@@ -1,0 +1,224 @@
+package dev.beacon;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * One registered instance of a service: where it listens and what it says about itself. Immutable and validated on
+ * construction; every message names the bad value and what is expected.
+ *
+ * @param service  service name, {@code [a-z0-9][a-z0-9._-]{0,62}}
+ * @param id       instance id, unique within the service, {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}
+ * @param host     address clients connect to (IP literal or host name)
+ * @param port     the primary port, 1..65535
+ * @param status   lifecycle status
+ * @param metadata free-form string pairs (version, zone, weight, ...); at most {@value #MAX_METADATA_ENTRIES}
+ *                 entries, keys {@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}}, values up to
+ *                 {@value #MAX_METADATA_VALUE_LENGTH} characters
+ * @param ports    the app's other listening ports by name (for example {@code admin=9090}); same bounds as ports
+ */
+public record ServiceInstance(
+        String service,
+        String id,
+        String host,
+        int port,
+        Status status,
+        Map<String, String> metadata,
+        Map<String, Integer> ports) {
+
+    public static final int MAX_METADATA_ENTRIES = 64;
+    public static final int MAX_METADATA_VALUE_LENGTH = 1024;
+    public static final int MAX_NAMED_PORTS = 32;
+
+    private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]{1,253}");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    public ServiceInstance {
+        checkServiceName(service);
+        if (host == null || !HOST.matcher(host).matches()) {
+            throw new IllegalArgumentException(
+                    "host must be an IP address or host name (letters, digits, '.', ':', '-'), but was "
+                            + quote(host));
+        }
+        checkInstanceId(id);
+        checkPort("port", port);
+        Objects.requireNonNull(status, "status must not be null");
+        metadata = checkMetadata(metadata);
+        ports = checkPorts(ports);
+    }
+
+    /** Starts a builder; {@code service} is the one required argument besides host and port. */
+    public static Builder builder(String service) {
+        return new Builder(service);
+    }
+
+    /** A builder pre-filled with this instance's values. */
+    public Builder toBuilder() {
+        return new Builder(service).id(id).host(host).port(port).status(status).metadata(metadata).ports(ports);
+    }
+
+    /** This instance with another status. */
+    public ServiceInstance withStatus(Status newStatus) {
+        return newStatus == status ? this : new ServiceInstance(service, id, host, port, newStatus, metadata, ports);
+    }
+
+    /** {@code host:port}, with IPv6 literals in brackets. */
+    public String address() {
+        return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * Validates a service name.
+     *
+     * @throws IllegalArgumentException naming the bad value and the expected form
+     */
+    public static String checkServiceName(String service) {
+        if (service == null || !SERVICE_NAME.matcher(service).matches()) {
+            throw new IllegalArgumentException("service name must match [a-z0-9][a-z0-9._-]{0,62} "
+                    + "(lower-case letters, digits, '.', '_', '-'; at most 63 characters), but was " + quote(service));
+        }
+        return service;
+    }
+
+    /**
+     * Validates an instance id.
+     *
+     * @throws IllegalArgumentException naming the bad value and the expected form
+     */
+    public static String checkInstanceId(String id) {
+        if (id == null || !INSTANCE_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("instance id must match [A-Za-z0-9][A-Za-z0-9._-]{0,127}, but was "
+                    + quote(id));
+        }
+        return id;
+    }
+
+    private static void checkPort(String what, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(what + " must be 1..65535, but was " + port);
+        }
+    }
+
+    private static Map<String, String> checkMetadata(Map<String, String> metadata) {
+        if (metadata == null || metadata.isEmpty()) {
+            return Map.of();
+        }
+        if (metadata.size() > MAX_METADATA_ENTRIES) {
+            throw new IllegalArgumentException("metadata may have at most " + MAX_METADATA_ENTRIES
+                    + " entries, but had " + metadata.size());
+        }
+        Map<String, String> copy = new TreeMap<>();
+        metadata.forEach((key, value) -> {
+            if (key == null || !KEY.matcher(key).matches()) {
+                throw new IllegalArgumentException(
+                        "metadata key must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}, but was " + quote(key));
+            }
+            if (value == null) {
+                throw new IllegalArgumentException("metadata value of '" + key + "' must not be null");
+            }
+            if (value.length() > MAX_METADATA_VALUE_LENGTH) {
+                throw new IllegalArgumentException("metadata value of '" + key + "' may have at most "
+                        + MAX_METADATA_VALUE_LENGTH + " characters, but had " + value.length());
+            }
+            copy.put(key, value);
+        });
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(copy));
+    }
+
+    private static Map<String, Integer> checkPorts(Map<String, Integer> ports) {
+        if (ports == null || ports.isEmpty()) {
+            return Map.of();
+        }
+        if (ports.size() > MAX_NAMED_PORTS) {
+            throw new IllegalArgumentException("an instance may name at most " + MAX_NAMED_PORTS
+                    + " ports, but had " + ports.size());
+        }
+        Map<String, Integer> copy = new TreeMap<>();
+        ports.forEach((name, value) -> {
+            if (name == null || !KEY.matcher(name).matches()) {
+                throw new IllegalArgumentException(
+                        "port name must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}, but was " + quote(name));
+            }
+            if (value == null) {
+                throw new IllegalArgumentException("port '" + name + "' must not be null");
+            }
+            checkPort("port '" + name + "'", value);
+            copy.put(name, value);
+        });
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(copy));
+    }
+
+    private static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        String shown = value.length() > 80 ? value.substring(0, 80) + "…(" + value.length() + " chars)" : value;
+        return "'" + shown.replace("\n", "\\n").replace("\r", "\\r") + "'";
+    }
+
+    /** Builds a {@link ServiceInstance}; not thread-safe. */
+    public static final class Builder {
+        private final String service;
+        private String id;
+        private String host;
+        private int port;
+        private Status status = Status.UP;
+        private Map<String, String> metadata = Map.of();
+        private Map<String, Integer> ports = Map.of();
+
+        private Builder(String service) {
+            this.service = service;
+        }
+
+        /** Instance id; defaults to {@code host-port}. */
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Defaults to {@link Status#UP}. */
+        public Builder status(Status status) {
+            this.status = status;
+            return this;
+        }
+
+        public Builder metadata(Map<String, String> metadata) {
+            this.metadata = metadata;
+            return this;
+        }
+
+        public Builder metadata(String key, String value) {
+            Map<String, String> copy = new LinkedHashMap<>(metadata);
+            copy.put(key, value);
+            this.metadata = copy;
+            return this;
+        }
+
+        public Builder ports(Map<String, Integer> ports) {
+            this.ports = ports;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if any value is invalid, naming it */
+        public ServiceInstance build() {
+            String effectiveId = id != null ? id
+                    : (host == null ? null : host.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + port);
+            return new ServiceInstance(service, effectiveId, host, port, status, metadata, ports);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.beacon.registry;
+
+import dev.beacon.registry.spi.RegistryProvider;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/**
+ * Opens a registry from a URI. Built in: {@code memory:} (this process only), {@code file:} (the per-user default
+ * directory, see {@link FileServiceRegistry}) and {@code file:/some/dir}. Other schemes plug in through
+ * {@link RegistryProvider} (ServiceLoader).
+ */
+public final class Registries {
+
+    /** The registry used when none is configured: the local file registry. */
+    public static final String DEFAULT_URI = "file:";
+
+    private Registries() {
+    }
+
+    /**
+     * Opens the registry named by {@code uri}.
+     *
+     * @throws IllegalArgumentException naming the URI and the supported schemes when no provider accepts it, or
+     *                                  what is wrong with it
+     */
+    public static ServiceRegistry open(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("registry URI must not be empty; supported schemes: "
+                    + String.join(", ", schemes()));
+        }
+        String scheme = schemeOf(uri);
+        for (RegistryProvider provider : providers()) {
+            if (provider.schemes().contains(scheme)) {
+                return provider.open(uri.trim());
+            }
+        }
+        throw new IllegalArgumentException("unknown registry '" + RegistryUris.mask(uri) + "': scheme '" + scheme
+                + "' is not supported; supported schemes: " + String.join(", ", schemes()));
+    }
+
+    /** The schemes of every available provider, sorted, each with a trailing colon. */
+    public static List<String> schemes() {
+        TreeSet<String> schemes = new TreeSet<>();
+        for (RegistryProvider provider : providers()) {
+            for (String scheme : provider.schemes()) {
+                schemes.add(scheme + ":");
+            }
+        }
+        return List.copyOf(schemes);
+    }
+
+    /** Checks that {@code uri} names an available scheme, without opening anything. */
+    public static String checkUri(String uri) {
+        String scheme = uri == null ? "" : schemeOf(uri);
+        for (RegistryProvider provider : providers()) {
+            if (provider.schemes().contains(scheme)) {
+                return uri;
+            }
+        }
+        throw new IllegalArgumentException("unknown registry '" + RegistryUris.mask(uri) + "': expected one of "
+                + String.join(", ", schemes()));
+    }
+
+    private static String schemeOf(String uri) {
+        int colon = uri.indexOf(':');
+        return colon <= 0 ? "" : uri.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static List<RegistryProvider> providers() {
+        List<RegistryProvider> providers = new ArrayList<>();
+        ServiceLoader.load(RegistryProvider.class, Registries.class.getClassLoader()).forEach(providers::add);
+        return providers;
+    }
+}

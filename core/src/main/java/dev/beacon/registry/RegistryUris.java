@@ -1,0 +1,35 @@
+package dev.beacon.registry;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Helpers for registry URIs that may carry credentials. */
+public final class RegistryUris {
+
+    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^@/]*)@");
+    private static final Pattern SECRET_PARAM =
+            Pattern.compile("((?:password|pass|pwd|secret|token|truststore-password|keystore-password)=)[^&]*",
+                    Pattern.CASE_INSENSITIVE);
+
+    private RegistryUris() {
+    }
+
+    /**
+     * {@code uri} with any password replaced by {@code ****}: in the user info ({@code redis://user:pw@host}) and in
+     * query parameters whose name says secret. Safe for logs, messages and {@code toString()}.
+     */
+    public static String mask(String uri) {
+        if (uri == null) {
+            return "null";
+        }
+        String masked = uri;
+        Matcher matcher = USER_INFO.matcher(masked);
+        if (matcher.find()) {
+            String userInfo = matcher.group(2);
+            int colon = userInfo.indexOf(':');
+            String shown = colon >= 0 ? userInfo.substring(0, colon) + ":****" : "****";
+            masked = matcher.group(1) + shown + "@" + masked.substring(matcher.end());
+        }
+        return SECRET_PARAM.matcher(masked).replaceAll("$1****");
+    }
+}

@@ -1,0 +1,84 @@
+package dev.beacon.registry;
+
+import dev.beacon.ServiceInstance;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Where instances are registered under a lease and looked up. Open one with {@link Registries#open(String)}.
+ *
+ * <p>Every registration is a lease: it lives for its TTL unless {@link #renew renewed}. Expired instances are never
+ * returned by reads, whatever the implementation's cleanup schedule. Implementations are thread-safe; reads reflect
+ * writes made through any handle on the same registry (another process, for shared registries) as soon as the
+ * implementation documents. All methods throw {@link dev.beacon.RegistryUnavailableException} when the backing store
+ * cannot be reached, and {@link IllegalArgumentException} for invalid names.
+ */
+public interface ServiceRegistry extends AutoCloseable {
+
+    /**
+     * Registers or replaces {@code instance} (keyed by service and id) with a lease of {@code ttl}. Idempotent.
+     *
+     * @throws IllegalArgumentException if {@code ttl} is shorter than 100 ms or longer than one day
+     */
+    void register(ServiceInstance instance, Duration ttl);
+
+    /**
+     * Extends the lease of an instance by its TTL (a heartbeat).
+     *
+     * @return {@code true} if the lease was extended; {@code false} if the instance is no longer registered (it
+     *         expired or was removed): the caller should {@link #register register} it again
+     */
+    boolean renew(String service, String id);
+
+    /**
+     * Removes an instance. Idempotent.
+     *
+     * @return {@code true} if it was registered and live, {@code false} if there was nothing to remove
+     */
+    boolean deregister(String service, String id);
+
+    /** The live instances of {@code service}, ordered by id; empty if none. */
+    List<ServiceInstance> instances(String service);
+
+    /** The names of all services with at least one live instance, sorted. */
+    Set<String> services();
+
+    /** Every service with its live instances, sorted by service name. */
+    default Map<String, List<ServiceInstance>> snapshot() {
+        Map<String, List<ServiceInstance>> all = new LinkedHashMap<>();
+        for (String service : services()) {
+            List<ServiceInstance> instances = instances(service);
+            if (!instances.isEmpty()) {
+                all.put(service, instances);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Calls {@code listener} for every change to the instances of {@code service} from now on: registrations,
+     * updates (status or metadata), deregistrations and expiries. Events arrive on a thread of the registry, in order
+     * per instance; a listener that throws is logged and keeps receiving events. How soon an event arrives after the
+     * change is documented by each implementation.
+     *
+     * @return a subscription; closing it stops the events
+     */
+    Subscription watch(String service, Consumer<RegistryEvent> listener);
+
+    /** Releases the registry's threads and connections. Registrations made through it are left as they are. */
+    @Override
+    void close();
+
+    /** Checks a lease duration against the bounds every registry accepts. */
+    static Duration checkTtl(Duration ttl) {
+        if (ttl == null || ttl.compareTo(Duration.ofMillis(100)) < 0 || ttl.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("ttl must be between 100ms and 1d, but was " + ttl);
+        }
+        return ttl;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.beacon.registry.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.ServiceInstance;
+import dev.beacon.Status;
+
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * JSON form of an instance as the registries store it. The model carries no serializer annotations; this is the one
+ * place that knows the stored shape. Version 1:
+ * <pre>{"v":1,"service":"orders","id":"…","host":"10.0.0.5","port":8080,"status":"UP",
+ *  "metadata":{"version":"1.4"},"ports":{"admin":9090}, …extra fields of the registry…}</pre>
+ * Unknown fields are ignored; a missing or wrong-typed required field makes the entry invalid.
+ */
+public final class InstanceCodec {
+
+    public static final int VERSION = 1;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private InstanceCodec() {
+    }
+
+    /** The instance as a JSON object, to which a registry may add its own fields. */
+    public static ObjectNode toJson(ServiceInstance instance) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("v", VERSION);
+        node.put("service", instance.service());
+        node.put("id", instance.id());
+        node.put("host", instance.host());
+        node.put("port", instance.port());
+        node.put("status", instance.status().name());
+        ObjectNode metadata = node.putObject("metadata");
+        instance.metadata().forEach(metadata::put);
+        ObjectNode ports = node.putObject("ports");
+        instance.ports().forEach(ports::put);
+        return node;
+    }
+
+    public static byte[] toBytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + node, e);
+        }
+    }
+
+    public static String toString(JsonNode node) {
+        return new String(toBytes(node), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Parses stored bytes.
+     *
+     * @throws InvalidEntryException saying what is wrong
+     */
+    public static JsonNode parse(byte[] bytes) {
+        try {
+            JsonNode node = MAPPER.readTree(bytes);
+            if (node == null || !node.isObject()) {
+                throw new InvalidEntryException("not a JSON object");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidEntryException("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidEntryException("unreadable: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the instance part of a stored entry.
+     *
+     * @throws InvalidEntryException saying what is wrong (unknown version, missing field, invalid value)
+     */
+    public static ServiceInstance fromJson(JsonNode node) {
+        int version = node.path("v").asInt(-1);
+        if (version != VERSION) {
+            throw new InvalidEntryException("unsupported entry version " + node.path("v") + " (expected " + VERSION + ")");
+        }
+        try {
+            return new ServiceInstance(
+                    text(node, "service"),
+                    text(node, "id"),
+                    text(node, "host"),
+                    integer(node, "port"),
+                    Status.parse(text(node, "status")),
+                    stringMap(node.path("metadata")),
+                    intMap(node.path("ports")));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEntryException(e.getMessage());
+        }
+    }
+
+    public static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new InvalidEntryException("field '" + field + "' must be a string");
+        }
+        return value.asText();
+    }
+
+    public static int integer(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToInt() || !value.isIntegralNumber()) {
+            throw new InvalidEntryException("field '" + field + "' must be an integer");
+        }
+        return value.intValue();
+    }
+
+    public static long longValue(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new InvalidEntryException("field '" + field + "' must be an integer");
+        }
+        return value.longValue();
+    }
+
+    private static Map<String, String> stringMap(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new InvalidEntryException("field 'metadata' must be an object");
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().isTextual()) {
+                throw new InvalidEntryException("metadata '" + entry.getKey() + "' must be a string");
+            }
+            map.put(entry.getKey(), entry.getValue().asText());
+        }
+        return map;
+    }
+
+    private static Map<String, Integer> intMap(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new InvalidEntryException("field 'ports' must be an object");
+        }
+        Map<String, Integer> map = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().isIntegralNumber() || !entry.getValue().canConvertToInt()) {
+                throw new InvalidEntryException("port '" + entry.getKey() + "' must be an integer");
+            }
+            map.put(entry.getKey(), entry.getValue().intValue());
+        }
+        return map;
+    }
+
+    /** A stored entry that cannot be read; readers skip it with one warning. */
+    public static final class InvalidEntryException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidEntryException(String message) {
+            super(message);
+        }
+    }
+}

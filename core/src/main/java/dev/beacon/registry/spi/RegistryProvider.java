@@ -1,0 +1,24 @@
+package dev.beacon.registry.spi;
+
+import dev.beacon.registry.ServiceRegistry;
+
+import java.util.Set;
+
+/**
+ * Plugs a registry implementation into {@link dev.beacon.registry.Registries#open(String)}. Implementations are
+ * listed in {@code META-INF/services/dev.beacon.registry.spi.RegistryProvider} and need a public no-argument
+ * constructor.
+ */
+public interface RegistryProvider {
+
+    /** The URI schemes this provider opens, lower case, without the colon (for example {@code redis}). */
+    Set<String> schemes();
+
+    /**
+     * Opens a registry. Must not block for long: connection problems surface on first use as
+     * {@link dev.beacon.RegistryUnavailableException}.
+     *
+     * @throws IllegalArgumentException naming the URI (password masked) and what is wrong with it
+     */
+    ServiceRegistry open(String uri);
+}
