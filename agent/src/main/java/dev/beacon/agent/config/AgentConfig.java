@@ -1,0 +1,44 @@
+package dev.beacon.agent.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * The agent's settings, validated. Built by {@link AgentConfigParser} from the agent arguments, {@code beacon.*}
+ * system properties and {@code BEACON_*} environment variables.
+ *
+ * @param enabled      {@code enabled=}; when false the agent does nothing
+ * @param service      {@code service=}; the service name to register under
+ * @param registry     {@code registry=}; the registry URI
+ * @param ttl          {@code ttl=}; the lease
+ * @param heartbeat    {@code heartbeat=}; the renewal period, shorter than the lease
+ * @param host         {@code host=}; the address to advertise, if forced
+ * @param port         {@code port=}; the port to register, if forced
+ * @param id           {@code id=}; the instance id, if forced
+ * @param metadata     {@code meta.<key>=<value>} pairs
+ * @param excludePorts {@code exclude-ports=}; ports never registered
+ * @param drain        {@code drain=}; how long shutdown waits after deregistering, before the app's own hooks run
+ * @param logLevel     {@code log=}; the agent's log level
+ */
+public record AgentConfig(
+        boolean enabled,
+        String service,
+        String registry,
+        Duration ttl,
+        Duration heartbeat,
+        Optional<String> host,
+        OptionalInt port,
+        Optional<String> id,
+        Map<String, String> metadata,
+        Set<Integer> excludePorts,
+        Duration drain,
+        String logLevel) {
+
+    public AgentConfig {
+        metadata = Map.copyOf(metadata);
+        excludePorts = Set.copyOf(excludePorts);
+    }
+}

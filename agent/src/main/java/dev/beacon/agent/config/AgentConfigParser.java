@@ -1,0 +1,246 @@
+package dev.beacon.agent.config;
+
+import dev.beacon.ServiceInstance;
+import dev.beacon.Status;
+import dev.beacon.agent.logging.AgentLog;
+import dev.beacon.registry.Registries;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the agent's settings from three sources, highest precedence first:
+ * <ol>
+ *   <li>the agent arguments: {@code -javaagent:beacon-agent.jar=service=orders,ttl=10s,meta.version=1.4};</li>
+ *   <li>system properties {@code beacon.<key>} ({@code -Dbeacon.service=orders});</li>
+ *   <li>environment variables {@code BEACON_<KEY>}, upper case, {@code -} and {@code .} written {@code _}
+ *       ({@code BEACON_SERVICE=orders}, {@code BEACON_EXCLUDE_PORTS=5005}, {@code BEACON_META_ZONE=eu-1}).</li>
+ * </ol>
+ * Agent arguments are {@code key=value} pairs separated by commas; a piece without {@code =} continues the previous
+ * value, so lists need no quoting: {@code exclude-ports=5005,9010}. Unknown keys in the agent arguments are errors;
+ * unknown {@code beacon.*} properties and {@code BEACON_*} variables are ignored (other tools share the prefix).
+ */
+public final class AgentConfigParser {
+
+    /** Every key, in the order the README documents them. */
+    public static final List<String> KEYS = List.of("service", "registry", "ttl", "heartbeat", "host", "port", "id",
+            "meta.<key>", "exclude-ports", "drain", "log", "enabled");
+
+    public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]{1,253}");
+
+    private AgentConfigParser() {
+    }
+
+    /**
+     * Parses and validates.
+     *
+     * @param agentArgs  the string after {@code =} in {@code -javaagent:}, may be null
+     * @param properties the system properties
+     * @param env        the environment
+     * @throws IllegalArgumentException with one line naming the key, the bad value and what is valid
+     */
+    public static AgentConfig parse(String agentArgs, Map<?, ?> properties, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> metadata = new TreeMap<>();
+        readEnvironment(env, values, metadata);
+        readProperties(properties, values, metadata);
+        readAgentArguments(agentArgs, values, metadata);
+
+        boolean enabled = parseBoolean("enabled", values.getOrDefault("enabled", "true"));
+        String service = values.containsKey("service")
+                ? check("service", values.get("service"), ServiceInstance::checkServiceName)
+                : defaultServiceName(properties);
+        String registry = check("registry", values.getOrDefault("registry", Registries.DEFAULT_URI),
+                Registries::checkUri);
+        Duration ttl = values.containsKey("ttl") ? Durations.parse("ttl", values.get("ttl")) : DEFAULT_TTL;
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("ttl=" + values.get("ttl") + " is out of range; use 1s to 1d");
+        }
+        Duration heartbeat = values.containsKey("heartbeat")
+                ? Durations.parse("heartbeat", values.get("heartbeat")) : ttl.dividedBy(3);
+        if (heartbeat.compareTo(Duration.ofMillis(100)) < 0 || heartbeat.compareTo(ttl) >= 0) {
+            throw new IllegalArgumentException("heartbeat=" + Durations.format(heartbeat)
+                    + " must be at least 100ms and shorter than ttl=" + Durations.format(ttl) + " (default: ttl/3)");
+        }
+        Optional<String> host = Optional.ofNullable(values.get("host")).map(String::trim);
+        if (host.isPresent() && !HOST.matcher(host.get()).matches()) {
+            throw new IllegalArgumentException("host=" + host.get()
+                    + " is not an IP address or host name (letters, digits, '.', ':', '-')");
+        }
+        OptionalInt port = values.containsKey("port") ? OptionalInt.of(parsePort("port", values.get("port")))
+                : OptionalInt.empty();
+        Optional<String> id = Optional.ofNullable(values.get("id"))
+                .map(v -> check("id", v.trim(), ServiceInstance::checkInstanceId));
+        check("meta", metadata, m -> new ServiceInstance("x", "x", "x", 1, Status.UP, m, Map.of()));
+        Set<Integer> excludePorts = new LinkedHashSet<>();
+        String excluded = values.getOrDefault("exclude-ports", "");
+        for (String piece : excluded.split("[,;\\s]+")) {
+            if (!piece.isEmpty()) {
+                excludePorts.add(parsePort("exclude-ports", piece));
+            }
+        }
+        Duration drain = values.containsKey("drain") ? Durations.parse("drain", values.get("drain")) : Duration.ZERO;
+        if (drain.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("drain=" + values.get("drain") + " is too long; use at most 5m");
+        }
+        String log = values.getOrDefault("log", "info").trim().toLowerCase(Locale.ROOT);
+        check("log", log, AgentLog::parseLevel);
+        return new AgentConfig(enabled, service, registry, ttl, heartbeat, host, port, id, metadata, excludePorts,
+                drain, log);
+    }
+
+    private static void readAgentArguments(String agentArgs, Map<String, String> values, Map<String, String> metadata) {
+        if (agentArgs == null || agentArgs.isBlank()) {
+            return;
+        }
+        Map<String, String> given = new LinkedHashMap<>();
+        String lastKey = null;
+        for (String piece : agentArgs.split(",", -1)) {
+            int eq = piece.indexOf('=');
+            if (eq < 0) {
+                if (lastKey == null) {
+                    if (piece.isBlank()) {
+                        continue;
+                    }
+                    throw new IllegalArgumentException("agent argument '" + piece.trim()
+                            + "' has no value; write key=value pairs separated by commas, keys: " + keyList());
+                }
+                given.put(lastKey, given.get(lastKey) + "," + piece);
+                continue;
+            }
+            String key = piece.substring(0, eq).trim();
+            String value = piece.substring(eq + 1);
+            if (!isKnown(key)) {
+                throw new IllegalArgumentException("unknown agent argument '" + key + "' (in " + key + "=" + value
+                        + "); valid keys: " + keyList());
+            }
+            if (given.containsKey(key)) {
+                throw new IllegalArgumentException("agent argument '" + key + "' is given twice");
+            }
+            given.put(key, value);
+            lastKey = key;
+        }
+        given.forEach((key, value) -> put(key, value.trim(), values, metadata));
+    }
+
+    private static void readProperties(Map<?, ?> properties, Map<String, String> values, Map<String, String> metadata) {
+        properties.forEach((k, v) -> {
+            if (k instanceof String key && v instanceof String value && key.startsWith("beacon.")) {
+                String name = key.substring("beacon.".length());
+                if (isKnown(name)) {
+                    put(name, value.trim(), values, metadata);
+                }
+            }
+        });
+    }
+
+    private static void readEnvironment(Map<String, String> env, Map<String, String> values,
+                                        Map<String, String> metadata) {
+        env.forEach((key, value) -> {
+            if (!key.startsWith("BEACON_")) {
+                return;
+            }
+            String name = key.substring("BEACON_".length());
+            if (name.startsWith("META_") && name.length() > 5) {
+                put("meta." + name.substring(5).toLowerCase(Locale.ROOT), value.trim(), values, metadata);
+                return;
+            }
+            for (String known : KEYS) {
+                if (known.toUpperCase(Locale.ROOT).replace('-', '_').equals(name)) {
+                    put(known, value.trim(), values, metadata);
+                }
+            }
+        });
+    }
+
+    private static void put(String key, String value, Map<String, String> values, Map<String, String> metadata) {
+        if (key.startsWith("meta.")) {
+            metadata.put(key.substring(5), value);
+        } else {
+            values.put(key, value);
+        }
+    }
+
+    private static boolean isKnown(String key) {
+        return (key.startsWith("meta.") && key.length() > 5) || (KEYS.contains(key) && !key.startsWith("meta."));
+    }
+
+    private static String keyList() {
+        return String.join(", ", KEYS);
+    }
+
+    private static <T> T check(String key, T value, java.util.function.Function<T, ?> validator) {
+        try {
+            validator.apply(value);
+            return value;
+        } catch (IllegalArgumentException e) {
+            String shown = value instanceof String ? key + "=" + value + ": " : key + ": ";
+            throw new IllegalArgumentException(shown + e.getMessage(), e);
+        }
+    }
+
+    private static boolean parseBoolean(String key, String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true")) {
+            return true;
+        }
+        if (v.equals("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(key + "=" + value + " must be true or false");
+    }
+
+    private static int parsePort(String key, String value) {
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + "=" + value + " is not a port; use a number 1..65535");
+    }
+
+    /**
+     * The service name when none is given: {@code spring.application.name} if set, else the jar's file name without
+     * version ({@code orders-1.4.jar} → {@code orders}), else the main class's simple name in kebab case
+     * ({@code OrderServiceApp} → {@code order-service-app}); made a valid service name.
+     */
+    public static String defaultServiceName(Map<?, ?> properties) {
+        Object spring = properties.get("spring.application.name");
+        if (spring instanceof String name && !name.isBlank()) {
+            return sanitize(name);
+        }
+        Object command = properties.get("sun.java.command");
+        if (command instanceof String line && !line.isBlank()) {
+            String first = line.trim().split("\\s+")[0];
+            if (first.endsWith(".jar")) {
+                String file = first.substring(Math.max(first.lastIndexOf('/'), first.lastIndexOf('\\')) + 1);
+                String base = file.substring(0, file.length() - 4).replaceFirst("-\\d[\\w.-]*$", "");
+                return sanitize(base);
+            }
+            String simple = first.substring(first.lastIndexOf('.') + 1);
+            return sanitize(simple.replaceAll("([a-z0-9])([A-Z])", "$1-$2"));
+        }
+        return "app";
+    }
+
+    static String sanitize(String raw) {
+        String name = raw.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[^a-z0-9]+", "");
+        if (name.length() > 63) {
+            name = name.substring(0, 63);
+        }
+        return name.isEmpty() ? "app" : name;
+    }
+}

@@ -1,0 +1,343 @@
+package dev.beacon.agent.lifecycle;
+
+import dev.beacon.ServiceInstance;
+import dev.beacon.Status;
+import dev.beacon.agent.config.AgentConfig;
+import dev.beacon.agent.detect.AdvertisedAddress;
+import dev.beacon.agent.detect.Listener;
+import dev.beacon.agent.detect.ProcNetListeners;
+import dev.beacon.agent.logging.AgentLog;
+import dev.beacon.registry.RegistryUris;
+import dev.beacon.registry.ServiceRegistry;
+import org.slf4j.Logger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The agent's one thread: turns the listeners the hooks hand over into a registration, keeps it alive, and removes
+ * it when the app stops listening or shuts down.
+ *
+ * <ul>
+ *   <li>{@link #onBind(Object)} runs on the app's thread and only queues the socket;</li>
+ *   <li>every tick (at most 250 ms) the loop reads the queue, drops closed sockets, reconciles with {@code /proc}
+ *       (each second until something is found, then every 10 s), registers or updates the instance, and renews it
+ *       every heartbeat; a renewal that reports the lease lost registers again;</li>
+ *   <li>registry failures back off exponentially with jitter, capped at the heartbeat interval, with one warning
+ *       when the registry becomes unreachable, one a minute while it stays so, and one line when it is back;</li>
+ *   <li>{@link #shutdown()} runs on the JVM's shutdown thread before the app's own hooks: it deregisters, then
+ *       waits the drain period.</li>
+ * </ul>
+ */
+public final class RegistrationLoop implements Runnable {
+
+    private static final Logger log = AgentLog.get(RegistrationLoop.class);
+    private static final long TICK_MILLIS = 250;
+    private static final long SCAN_UNTIL_FOUND_MILLIS = 1_000;
+    private static final long SCAN_PERIOD_MILLIS = 10_000;
+    private static final long REPEAT_WARNING_MILLIS = 60_000;
+    private static final long SHUTDOWN_LOCK_MILLIS = 2_000;
+
+    private final AgentConfig config;
+    private final Supplier<ServiceRegistry> registryFactory;
+    private final Set<Integer> excludedPorts;
+    private final String instanceId;
+    private final ProcNetListeners proc;
+    private final ConcurrentLinkedQueue<Object> bound = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+    private volatile boolean stopping;
+    private volatile Thread thread;
+
+    // State below is guarded by lock.
+    private ServiceRegistry registry;
+    private final Map<Integer, Listener> listeners = new LinkedHashMap<>();
+    private ServiceInstance registered;
+    private ServiceInstance lastAnnounced;
+    private long nextHeartbeatAt;
+    private long nextAttemptAt;
+    private long nextScanAt;
+    private long lastWarningAt;
+    private final Backoff backoff;
+
+    public RegistrationLoop(AgentConfig config, Supplier<ServiceRegistry> registryFactory, Set<Integer> jvmOwnPorts,
+                            String instanceId, ProcNetListeners proc) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.registryFactory = Objects.requireNonNull(registryFactory, "registryFactory");
+        this.excludedPorts = new java.util.HashSet<>(config.excludePorts());
+        this.excludedPorts.addAll(jvmOwnPorts);
+        config.port().ifPresent(this.excludedPorts::remove);
+        this.instanceId = instanceId;
+        this.proc = proc;
+        this.backoff = new Backoff(Math.min(200, config.heartbeat().toMillis()), config.heartbeat().toMillis());
+    }
+
+    private volatile dev.beacon.agent.instrument.BindHooks.Installed hooks;
+
+    /** Records what the hook installation did; reported from the agent's thread. */
+    public void hooksInstalled(dev.beacon.agent.instrument.BindHooks.Installed installed) {
+        this.hooks = installed;
+    }
+
+    /** Starts the agent's daemon thread. */
+    public void start() {
+        Thread t = new Thread(this, "beacon-agent");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** Hands over a bound server socket or channel. Called on the app's thread: queues it and returns. */
+    public void onBind(Object socket) {
+        if (!stopping && socket != null) {
+            bound.add(socket);
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            lock.lock();
+            try {
+                registry = registryFactory.get();
+            } finally {
+                lock.unlock();
+            }
+        } catch (RuntimeException e) {
+            log.error("cannot open registry {}; the agent is disabled, the application runs without it",
+                    RegistryUris.mask(config.registry()), e);
+            return;
+        }
+        dev.beacon.agent.instrument.BindHooks.Installed installed = hooks;
+        if (installed != null) {
+            installed.failures().forEach(f -> log.warn("cannot instrument {}; its listeners are found by the "
+                    + "/proc scan only", f));
+            log.debug("hooks installed; retransformed {}", installed.retransformed());
+        }
+        warmUp();
+        while (!stopping) {
+            try {
+                lock.lock();
+                try {
+                    if (!stopping) {
+                        step(System.nanoTime() / 1_000_000);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            } catch (Throwable t) {
+                log.warn("unexpected failure; carrying on", t);
+            }
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(
+                    Math.min(TICK_MILLIS, config.heartbeat().toMillis())));
+            if (Thread.interrupted() && stopping) {
+                break;
+            }
+        }
+    }
+
+    /** Loads what the first registration needs (JSON codec, address lookup) before the app binds. */
+    private void warmUp() {
+        try {
+            dev.beacon.registry.internal.InstanceCodec.toBytes(dev.beacon.registry.internal.InstanceCodec.toJson(
+                    ServiceInstance.builder(config.service()).host("127.0.0.1").port(1).build()));
+            AdvertisedAddress.choose(config.host().orElse(null), java.net.InetAddress.getByName("0.0.0.0"));
+        } catch (Exception | LinkageError e) {
+            log.debug("warm-up failed; carrying on", e);
+        }
+    }
+
+    /** One pass of the loop; {@code now} is monotonic milliseconds. */
+    void step(long now) {
+        boolean changed = takeBound();
+        changed |= dropClosed();
+        if (proc.available() && now >= nextScanAt) {
+            changed |= reconcileWithProc();
+            nextScanAt = now + (listeners.isEmpty() ? SCAN_UNTIL_FOUND_MILLIS : SCAN_PERIOD_MILLIS);
+        }
+        ServiceInstance desired = desiredInstance();
+        if (now < nextAttemptAt) {
+            return;
+        }
+        try {
+            if (!Objects.equals(desired, registered)) {
+                apply(desired);
+                nextHeartbeatAt = now + config.heartbeat().toMillis();
+            } else if (registered != null && now >= nextHeartbeatAt) {
+                if (!registry.renew(registered.service(), registered.id())) {
+                    registry.register(registered, config.ttl());
+                    log.info("lease of {} was lost (expired, or the registry was emptied); registered again",
+                            registered.id());
+                }
+                nextHeartbeatAt = now + config.heartbeat().toMillis();
+            }
+            if (backoff.failures() > 0) {
+                log.info("registry {} is reachable again after {} failed attempts",
+                        RegistryUris.mask(config.registry()), backoff.failures());
+                backoff.reset();
+            }
+            nextAttemptAt = 0;
+        } catch (RuntimeException e) {
+            long delay = backoff.nextDelayMillis();
+            nextAttemptAt = now + delay;
+            if (backoff.failures() == 1 || now - lastWarningAt >= REPEAT_WARNING_MILLIS) {
+                lastWarningAt = now;
+                log.warn("registry {} is unavailable ({} failed attempts); the app keeps running, retrying with "
+                        + "backoff up to {} ms", RegistryUris.mask(config.registry()), backoff.failures(),
+                        config.heartbeat().toMillis(), e);
+            } else {
+                log.debug("registry still unavailable; next attempt in {} ms", delay, e);
+            }
+        }
+        if (changed) {
+            log.debug("listeners now {}", listeners.keySet());
+        }
+    }
+
+    private void apply(ServiceInstance desired) {
+        if (desired == null) {
+            ServiceInstance old = registered;
+            registry.deregister(old.service(), old.id());
+            registered = null;
+            log.info("deregistered service={} id={}: the app no longer listens on {}", old.service(), old.id(),
+                    old.port());
+            return;
+        }
+        registry.register(desired, config.ttl());
+        registered = desired;
+        if (lastAnnounced == null || lastAnnounced.port() != desired.port()
+                || !lastAnnounced.host().equals(desired.host()) || !lastAnnounced.ports().equals(desired.ports())) {
+            log.info("registered service={} id={} at {}{} in {} (ttl {} ms, heartbeat {} ms)", desired.service(),
+                    desired.id(), desired.address(), desired.ports().isEmpty() ? "" : " ports " + desired.ports(),
+                    RegistryUris.mask(config.registry()), config.ttl().toMillis(), config.heartbeat().toMillis());
+        }
+        lastAnnounced = desired;
+    }
+
+    private boolean takeBound() {
+        boolean changed = false;
+        for (Object socket; (socket = bound.poll()) != null; ) {
+            Listener listener = Listener.ofSocket(socket);
+            if (listener == null || excludedPorts.contains(listener.port())) {
+                continue;
+            }
+            Listener previous = listeners.get(listener.port());
+            if (previous == null || !previous.foundByHook()) {
+                listeners.put(listener.port(), listener);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private boolean dropClosed() {
+        return listeners.values().removeIf(listener -> !listener.isOpen());
+    }
+
+    private boolean reconcileWithProc() {
+        List<ProcNetListeners.Listening> listening = proc.scan();
+        Set<Integer> ports = new java.util.HashSet<>();
+        boolean changed = false;
+        for (ProcNetListeners.Listening socket : listening) {
+            ports.add(socket.port());
+            if (!excludedPorts.contains(socket.port()) && !listeners.containsKey(socket.port())) {
+                listeners.put(socket.port(), Listener.ofProc(socket));
+                changed = true;
+            }
+        }
+        changed |= listeners.values().removeIf(l -> !l.foundByHook() && !ports.contains(l.port()));
+        return changed;
+    }
+
+    private ServiceInstance desiredInstance() {
+        if (listeners.isEmpty()) {
+            return null;
+        }
+        List<Listener> ordered = new ArrayList<>(listeners.values());
+        Listener primary = ordered.get(0);
+        if (config.port().isPresent()) {
+            int forced = config.port().getAsInt();
+            primary = ordered.stream().filter(l -> l.port() == forced).findFirst()
+                    .orElse(new Listener(forced, primary.address(), null));
+        }
+        Map<String, Integer> others = new LinkedHashMap<>();
+        for (Listener listener : ordered) {
+            if (listener.port() != primary.port()) {
+                others.put("tcp-" + listener.port(), listener.port());
+            }
+        }
+        AdvertisedAddress.Choice host = AdvertisedAddress.choose(config.host().orElse(null), primary.address());
+        return ServiceInstance.builder(config.service())
+                .id(instanceId)
+                .host(host.host())
+                .port(primary.port())
+                .status(Status.UP)
+                .metadata(config.metadata())
+                .ports(others)
+                .build();
+    }
+
+    /**
+     * Deregisters and waits the drain period. Runs on the JVM's shutdown thread before the app's hooks; idempotent;
+     * never throws.
+     */
+    public void shutdown() {
+        if (!shutdownStarted.compareAndSet(false, true)) {
+            return;
+        }
+        stopping = true;
+        ServiceInstance toRemove = null;
+        try {
+            boolean locked = lock.tryLock(SHUTDOWN_LOCK_MILLIS, TimeUnit.MILLISECONDS);
+            try {
+                toRemove = registered;
+                registered = null;
+                if (toRemove != null && registry != null) {
+                    registry.deregister(toRemove.service(), toRemove.id());
+                    log.info("deregistered service={} id={} (JVM shutdown)", toRemove.service(), toRemove.id());
+                }
+            } finally {
+                if (locked) {
+                    lock.unlock();
+                }
+            }
+            if (toRemove != null && !config.drain().isZero()) {
+                log.info("draining for {} ms before the application's shutdown hooks run", config.drain().toMillis());
+                Thread.sleep(config.drain().toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            log.warn("could not deregister {} on shutdown; it expires after its ttl",
+                    toRemove == null ? "the instance" : toRemove.id(), t);
+        }
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** What is registered now (for tests and the attach command); null if nothing. */
+    public ServiceInstance registered() {
+        lock.lock();
+        try {
+            return registered;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
