@@ -21,12 +21,14 @@ final class JavaProcess implements AutoCloseable {
     private final List<String> out = new CopyOnWriteArrayList<>();
     private final List<String> err = new CopyOnWriteArrayList<>();
     private final String description;
+    private final Thread outPump;
+    private final Thread errPump;
 
     private JavaProcess(Process process, String description) {
         this.process = process;
         this.description = description;
-        pump(process.getInputStream(), out);
-        pump(process.getErrorStream(), err);
+        outPump = pump(process.getInputStream(), out);
+        errPump = pump(process.getErrorStream(), err);
     }
 
     /** Starts {@code <java> args...}. */
@@ -53,7 +55,7 @@ final class JavaProcess implements AutoCloseable {
     record Result(int exitCode, String out, String err) {
     }
 
-    private static void pump(InputStream stream, List<String> lines) {
+    private static Thread pump(InputStream stream, List<String> lines) {
         Thread thread = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
@@ -65,6 +67,7 @@ final class JavaProcess implements AutoCloseable {
         }, "pump");
         thread.setDaemon(true);
         thread.start();
+        return thread;
     }
 
     /** Waits for a stdout line matching {@code regex}; returns its first group (or the whole line). */
@@ -105,7 +108,9 @@ final class JavaProcess implements AutoCloseable {
 
     /** SIGTERM, then waits for the exit. */
     int terminate(Duration timeout) throws InterruptedException {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close our end of the pipes, losing what the app's
+        // shutdown hooks print.
+        process.toHandle().destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("did not exit within " + timeout + " after SIGTERM: " + description);
         }
@@ -119,8 +124,10 @@ final class JavaProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Waits until both output streams reached their end (the process has exited). */
     private void drain() throws InterruptedException {
-        Thread.sleep(50);
+        outPump.join(10_000);
+        errPump.join(10_000);
     }
 
     String describe() {
