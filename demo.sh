@@ -120,14 +120,19 @@ stop_app() {
 
 agent_list() { "$JAVA" -jar "$AGENT_JAR" list --registry "$REG" "$@"; }
 
-# read_registry: runs 'list' and 'list --json' side by side into $WORK/list.txt and $WORK/list.json, so that what
-# is shown and what is checked are read at the same moment (one JVM start apart, a 3 s lease may run out between).
-read_registry() {
-  local json_pid
-  agent_list --json >"$WORK/list.json" 2>"$WORK/list.err" &
+# try_read_registry: runs 'list' and 'list --json' side by side into $WORK/list.txt and $WORK/list.json, so that
+# what is shown and what is checked are read at the same moment (one JVM start apart, a 3 s lease may run out).
+try_read_registry() {
+  local json_pid failed=0
+  agent_list --json >"$WORK/list.json" 2>"$WORK/list-json.err" &
   json_pid=$!
-  agent_list >"$WORK/list.txt" 2>"$WORK/list-table.err" || die "'list' failed: $(cat "$WORK/list-table.err")"
-  wait "$json_pid" || die "'list --json' failed: $(cat "$WORK/list.err")"
+  agent_list >"$WORK/list.txt" 2>"$WORK/list.err" || failed=1
+  wait "$json_pid" || failed=1
+  return "$failed"
+}
+
+read_registry() {
+  try_read_registry || die "'list' failed: $(cat "$WORK/list.err" "$WORK/list-json.err")"
 }
 
 # show_list: prints the table of the last read_registry.
@@ -139,9 +144,10 @@ show_list() {
 # is_listed INDEX: does the last read_registry list an instance with the app's port?
 is_listed() { grep -Eq "\"port\"[[:space:]]*:[[:space:]]*${PORTS[$1]}([^0-9]|\$)" "$WORK/list.json"; }
 
+# all_listed: reads the registry; are all apps listed? (A failed read counts as no: the list may not exist yet.)
 all_listed() {
   local i
-  read_registry
+  try_read_registry || return 1
   for ((i = 0; i < COUNT; i++)); do
     is_listed "$i" || return 1
   done
@@ -215,6 +221,7 @@ info "The apps know nothing of Beacon: the agent registered each one when it sta
 
 step "Listing the registry"
 if ! wait_until 5 all_listed; then
+  read_registry
   show_list
   die "not all $COUNT apps were listed within 5 s of listening; see the logs in $WORK"
 fi
