@@ -57,6 +57,7 @@ public final class Registries {
         String scheme = uri == null ? "" : schemeOf(uri);
         for (RegistryProvider provider : providers()) {
             if (provider.schemes().contains(scheme)) {
+                provider.validate(uri.trim());
                 return uri;
             }
         }

@@ -21,4 +21,12 @@ public interface RegistryProvider {
      * @throws IllegalArgumentException naming the URI (password masked) and what is wrong with it
      */
     ServiceRegistry open(String uri);
+
+    /**
+     * Checks {@code uri} without opening anything; the default accepts any URI of the provider's schemes.
+     *
+     * @throws IllegalArgumentException naming the URI (password masked) and what is wrong with it
+     */
+    default void validate(String uri) {
+    }
 }

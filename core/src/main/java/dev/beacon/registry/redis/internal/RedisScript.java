@@ -1,0 +1,59 @@
+package dev.beacon.registry.redis.internal;
+
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The registry's Lua scripts (in {@code dev/beacon/registry/redis/*.lua}), each run atomically by Redis in one round
+ * trip: by SHA1 ({@code EVALSHA}), falling back to {@code EVAL} when the server does not know the script yet (new or
+ * restarted server, another cluster node).
+ */
+public enum RedisScript {
+    REGISTER("register.lua"),
+    RENEW("renew.lua"),
+    DEREGISTER("deregister.lua"),
+    INSTANCES("instances.lua"),
+    SERVICES("services.lua"),
+    LIVE_COUNT("live-count.lua"),
+    SWEEP("sweep.lua");
+
+    private final String source;
+    private final String sha1;
+
+    RedisScript(String file) {
+        try (InputStream in = RedisScript.class.getResourceAsStream("/dev/beacon/registry/redis/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script " + file);
+            }
+            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** Runs the script; Jedis exceptions propagate. */
+    public Object run(UnifiedJedis client, List<String> keys, List<String> args) {
+        try {
+            return client.evalsha(sha1, keys, args);
+        } catch (JedisNoScriptException e) {
+            return client.eval(source, keys, args);
+        }
+    }
+}
