@@ -143,11 +143,13 @@ public abstract class ServiceRegistryContractTest {
 
     @Test
     void instances_severalInstances_orderedById() {
-        registry.register(instance("orders", "c"), TTL);
-        registry.register(instance("orders", "a"), TTL);
-        registry.register(instance("orders", "b"), TTL);
+        List<String> ids = List.of("node-7", "b", "node-10", "A", "node-1", "a", "node-b", "9", "node-a", "c-1");
+        for (String id : ids) {
+            registry.register(instance("orders", id), TTL);
+        }
 
-        assertThat(registry.instances("orders")).extracting(ServiceInstance::id).containsExactly("a", "b", "c");
+        assertThat(registry.instances("orders")).extracting(ServiceInstance::id)
+                .containsExactly("9", "A", "a", "b", "c-1", "node-1", "node-10", "node-7", "node-a", "node-b");
     }
 
     @Test
