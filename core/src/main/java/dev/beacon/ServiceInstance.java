@@ -222,7 +222,8 @@ public record ServiceInstance(
             // An id must start with a letter or digit; an IPv6 host ("::1", "[::1]") does not.
             String effectiveId = id != null ? id
                     : (host == null ? null
-                            : (host.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + port).replaceFirst("^[^A-Za-z0-9]+", ""));
+                            : (host.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + port)
+                                    .replaceFirst("^[^A-Za-z0-9]+", ""));
             return new ServiceInstance(service, effectiveId, host, port, status, metadata, ports);
         }
     }

@@ -104,7 +104,8 @@ class FileServiceRegistryConcurrencyTest {
                 for (int round = 0; writing.get(); round++) {
                     for (ServiceInstance anchor : anchors) {
                         if (!handles.get(round % 2).renew(anchor.service(), anchor.id())) {
-                            report(failures, "renew of live " + anchor.service() + "/" + anchor.id() + " returned false");
+                            report(failures, "renew of live " + anchor.service() + "/" + anchor.id()
+                                    + " returned false");
                         }
                     }
                 }
@@ -195,7 +196,8 @@ class FileServiceRegistryConcurrencyTest {
                     report(failures, "instances(" + service + ") not ordered by unique id: " + ids);
                 }
                 for (ServiceInstance instance : instances) {
-                    if (!instance.service().equals(service) || !everRegistered.contains(service + "/" + instance.id())) {
+                    boolean known = everRegistered.contains(service + "/" + instance.id());
+                    if (!instance.service().equals(service) || !known) {
                         report(failures, "instances(" + service + ") returned a ghost: " + instance);
                     }
                 }

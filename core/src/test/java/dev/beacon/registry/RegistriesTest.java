@@ -26,7 +26,8 @@ class RegistriesTest {
     @Test
     void open_memory_returnsNewEmptyRegistryEachTime() {
         try (ServiceRegistry first = Registries.open("memory:"); ServiceRegistry second = Registries.open("memory:")) {
-            first.register(ServiceInstance.builder("orders").host("10.0.0.5").port(8080).build(), Duration.ofMinutes(1));
+            first.register(ServiceInstance.builder("orders").host("10.0.0.5").port(8080).build(),
+                    Duration.ofMinutes(1));
 
             assertThat(first).isInstanceOf(InMemoryServiceRegistry.class);
             assertThat(first.services()).containsExactly("orders");
