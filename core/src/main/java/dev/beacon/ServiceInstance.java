@@ -175,7 +175,10 @@ public record ServiceInstance(
             this.service = service;
         }
 
-        /** Instance id; defaults to {@code host-port}. */
+        /**
+         * Instance id; defaults to {@code host-port}, with characters an id may not hold replaced by {@code _} and
+         * leading ones that may not start it dropped ({@code ::1} port 8080 gives {@code 1-8080}).
+         */
         public Builder id(String id) {
             this.id = id;
             return this;
@@ -216,8 +219,11 @@ public record ServiceInstance(
 
         /** @throws IllegalArgumentException if any value is invalid, naming it */
         public ServiceInstance build() {
+            // An id must start with a letter or digit; an IPv6 host ("::1", "[::1]") does not.
             String effectiveId = id != null ? id
-                    : (host == null ? null : host.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + port);
+                    : (host == null ? null
+                            : (host.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + port)
+                                    .replaceFirst("^[^A-Za-z0-9]+", ""));
             return new ServiceInstance(service, effectiveId, host, port, status, metadata, ports);
         }
     }

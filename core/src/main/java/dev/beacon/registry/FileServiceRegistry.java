@@ -75,6 +75,8 @@ public final class FileServiceRegistry implements ServiceRegistry {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final WatchHub hub = new WatchHub("beacon-file-registry-events");
     private final Map<String, Map<String, Entry>> lastSeen = new ConcurrentHashMap<>();
+    /** Orders a poll against a {@link #watch} that resets what was last seen. */
+    private final Object watchLock = new Object();
     private volatile boolean directoryChecked;
     private volatile ScheduledExecutorService poller;
     private volatile boolean closed;
@@ -189,8 +191,15 @@ public final class FileServiceRegistry implements ServiceRegistry {
         ServiceInstance.checkServiceName(service);
         Objects.requireNonNull(listener, "listener");
         checkOpen();
-        lastSeen.computeIfAbsent(service, this::readService);
-        Subscription subscription = hub.add(service, listener);
+        Subscription subscription;
+        synchronized (watchLock) {
+            // While nobody watched, nothing kept lastSeen current: start from what is there now, or the new listener
+            // would be told of changes made before it subscribed.
+            if (!hub.hasListeners(service)) {
+                lastSeen.put(service, readService(service));
+            }
+            subscription = hub.add(service, listener);
+        }
         startPoller();
         return subscription;
     }
@@ -198,27 +207,33 @@ public final class FileServiceRegistry implements ServiceRegistry {
     /** Compares the watched services with what was seen last and publishes the differences. */
     void poll() {
         for (String service : hub.watchedServices()) {
-            Map<String, Entry> before = lastSeen.getOrDefault(service, Map.of());
-            Map<String, Entry> now = readService(service);
-            long nowMillis = clock.millis();
-            now.forEach((id, entry) -> {
-                Entry old = before.get(id);
-                if (old == null) {
-                    hub.publish(new RegistryEvent(RegistryEvent.Type.REGISTERED, entry.instance()));
-                } else if (!old.instance().equals(entry.instance())) {
-                    hub.publish(new RegistryEvent(RegistryEvent.Type.UPDATED, entry.instance()));
-                }
-            });
-            before.forEach((id, old) -> {
-                if (!now.containsKey(id)) {
-                    // Gone and past its deadline (or about to be): it expired; gone earlier: its owner removed it.
-                    boolean expired = old.expiresAt() <= nowMillis + pollInterval.toMillis();
-                    hub.publish(new RegistryEvent(
-                            expired ? RegistryEvent.Type.EXPIRED : RegistryEvent.Type.DEREGISTERED, old.instance()));
-                }
-            });
-            lastSeen.put(service, now);
+            synchronized (watchLock) {
+                poll(service);
+            }
         }
+    }
+
+    private void poll(String service) {
+        Map<String, Entry> before = lastSeen.getOrDefault(service, Map.of());
+        Map<String, Entry> now = readService(service);
+        long nowMillis = clock.millis();
+        now.forEach((id, entry) -> {
+            Entry old = before.get(id);
+            if (old == null) {
+                hub.publish(new RegistryEvent(RegistryEvent.Type.REGISTERED, entry.instance()));
+            } else if (!old.instance().equals(entry.instance())) {
+                hub.publish(new RegistryEvent(RegistryEvent.Type.UPDATED, entry.instance()));
+            }
+        });
+        before.forEach((id, old) -> {
+            if (!now.containsKey(id)) {
+                // Gone and past its deadline (or about to be): it expired; gone earlier: its owner removed it.
+                boolean expired = old.expiresAt() <= nowMillis + pollInterval.toMillis();
+                hub.publish(new RegistryEvent(
+                        expired ? RegistryEvent.Type.EXPIRED : RegistryEvent.Type.DEREGISTERED, old.instance()));
+            }
+        });
+        lastSeen.put(service, now);
     }
 
     private void startPoller() {

@@ -71,12 +71,14 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
     @Override
     public boolean renew(String service, String id) {
         checkOpen();
-        Map<String, Lease> leases = services.get(ServiceInstance.checkServiceName(service));
+        ServiceInstance.checkServiceName(service);
+        ServiceInstance.checkInstanceId(id); // before the lookup: an invalid id is an error even for an unknown service
+        Map<String, Lease> leases = services.get(service);
         if (leases == null) {
             return false;
         }
         long now = clock.millis();
-        Lease renewed = leases.computeIfPresent(ServiceInstance.checkInstanceId(id), (key, lease) ->
+        Lease renewed = leases.computeIfPresent(id, (key, lease) ->
                 lease.expiresAtMillis() <= now ? lease
                         : new Lease(lease.instance(), lease.ttl(), now + lease.ttl().toMillis()));
         return renewed != null && renewed.expiresAtMillis() > now;
@@ -85,11 +87,13 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
     @Override
     public boolean deregister(String service, String id) {
         checkOpen();
-        Map<String, Lease> leases = services.get(ServiceInstance.checkServiceName(service));
+        ServiceInstance.checkServiceName(service);
+        ServiceInstance.checkInstanceId(id); // before the lookup: an invalid id is an error even for an unknown service
+        Map<String, Lease> leases = services.get(service);
         if (leases == null) {
             return false;
         }
-        Lease removed = leases.remove(ServiceInstance.checkInstanceId(id));
+        Lease removed = leases.remove(id);
         if (removed == null) {
             return false;
         }

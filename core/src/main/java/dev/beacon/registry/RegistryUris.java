@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /** Helpers for registry URIs that may carry credentials. */
 public final class RegistryUris {
 
-    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^@/]*)@");
+    // The user info runs to the last '@' before any query: passwords are often pasted unencoded, '@' and '/' and all.
+    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^?#]*)@");
     private static final Pattern SECRET_PARAM =
             Pattern.compile("((?:password|pass|pwd|secret|token|truststore-password|keystore-password)=)[^&]*",
                     Pattern.CASE_INSENSITIVE);
