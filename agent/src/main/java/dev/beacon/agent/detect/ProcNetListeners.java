@@ -29,7 +29,8 @@ public final class ProcNetListeners {
         this(Path.of("/proc"));
     }
 
-    ProcNetListeners(Path proc) {
+    /** Reads {@code proc} instead of {@code /proc} (tests; a missing directory means "not available"). */
+    public ProcNetListeners(Path proc) {
         this.proc = proc;
     }
 

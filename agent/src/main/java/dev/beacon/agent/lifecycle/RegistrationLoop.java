@@ -108,8 +108,8 @@ public final class RegistrationLoop implements Runnable {
         }
     }
 
-    @Override
-    public void run() {
+    /** Opens the registry; false (and one error line) if it cannot be opened. */
+    boolean openRegistry() {
         try {
             lock.lock();
             try {
@@ -117,9 +117,17 @@ public final class RegistrationLoop implements Runnable {
             } finally {
                 lock.unlock();
             }
+            return true;
         } catch (RuntimeException e) {
             log.error("cannot open registry {}; the agent is disabled, the application runs without it",
                     RegistryUris.mask(config.registry()), e);
+            return false;
+        }
+    }
+
+    @Override
+    public void run() {
+        if (!openRegistry()) {
             return;
         }
         dev.beacon.agent.instrument.BindHooks.Installed installed = hooks;
