@@ -19,8 +19,9 @@ class RegistriesTest {
     Path tempDir;
 
     @Test
-    void schemes_builtIns_areFileAndMemory() {
-        assertThat(Registries.schemes()).containsExactly("file:", "memory:");
+    void schemes_builtIns_areFileMemoryAndRedis() {
+        assertThat(Registries.schemes()).containsExactly("file:", "memory:", "redis-cluster:", "redis-sentinel:",
+                "redis:", "rediss:");
     }
 
     @Test
@@ -104,7 +105,7 @@ class RegistriesTest {
                 () -> Registries.open("zk://zoo-1:2181/beacon"));
 
         assertThat(e.getMessage()).isEqualTo("unknown registry 'zk://zoo-1:2181/beacon': scheme 'zk' is not supported; "
-                + "supported schemes: file:, memory:");
+                + "supported schemes: file:, memory:, redis-cluster:, redis-sentinel:, redis:, rediss:");
     }
 
     @Test
@@ -119,7 +120,7 @@ class RegistriesTest {
     void open_noScheme_throwsNamingUriAndSupportedSchemes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Registries.open("/var/beacon"));
 
-        assertThat(e.getMessage()).contains("'/var/beacon'", "supported schemes: file:, memory:");
+        assertThat(e.getMessage()).contains("'/var/beacon'", "supported schemes: file:, memory:, redis-cluster:, redis-sentinel:, redis:, rediss:");
     }
 
     @ParameterizedTest
@@ -129,7 +130,7 @@ class RegistriesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Registries.open(uri));
 
         assertThat(e.getMessage())
-                .isEqualTo("registry URI must not be empty; supported schemes: file:, memory:");
+                .isEqualTo("registry URI must not be empty; supported schemes: file:, memory:, redis-cluster:, redis-sentinel:, redis:, rediss:");
     }
 
     @ParameterizedTest
@@ -144,6 +145,6 @@ class RegistriesTest {
                 () -> Registries.checkUri("consul://ops:t0ps3cret@consul:8500"));
 
         assertThat(e.getMessage())
-                .isEqualTo("unknown registry 'consul://ops:****@consul:8500': expected one of file:, memory:");
+                .isEqualTo("unknown registry 'consul://ops:****@consul:8500': expected one of file:, memory:, redis-cluster:, redis-sentinel:, redis:, rediss:");
     }
 }
