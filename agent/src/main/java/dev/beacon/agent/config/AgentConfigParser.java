@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  *   <li>environment variables {@code BEACON_<KEY>}, upper case, {@code -} and {@code .} written {@code _}
  *       ({@code BEACON_SERVICE=orders}, {@code BEACON_EXCLUDE_PORTS=5005}, {@code BEACON_META_ZONE=eu-1}).</li>
  * </ol>
- * Agent arguments are {@code key=value} pairs separated by commas; a piece without {@code =} continues the previous
- * value, so lists need no quoting: {@code exclude-ports=5005,9010}. Unknown keys in the agent arguments are errors;
+ * Agent arguments are {@code key=value} pairs separated by commas; a piece that does not start with {@code key=}
+ * continues the previous value, so lists and URIs need no quoting: {@code exclude-ports=5005,9010},
+ * {@code registry=redis-sentinel://h1:26379,h2:26379/mymaster?prefix=prod}. Unknown keys in the agent arguments are errors;
  * unknown {@code beacon.*} properties and {@code BEACON_*} variables are ignored (other tools share the prefix).
  */
 public final class AgentConfigParser {
@@ -37,6 +38,7 @@ public final class AgentConfigParser {
 
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]{1,253}");
+    private static final Pattern KEY_SHAPE = Pattern.compile("[A-Za-z0-9._-]+");
 
     private AgentConfigParser() {
     }
@@ -107,6 +109,10 @@ public final class AgentConfigParser {
         String lastKey = null;
         for (String piece : agentArgs.split(",", -1)) {
             int eq = piece.indexOf('=');
+            if (eq >= 0 && lastKey != null && !KEY_SHAPE.matcher(piece.substring(0, eq).trim()).matches()) {
+                // not "key=": part of the previous value, such as a sentinel host list with options
+                eq = -1;
+            }
             if (eq < 0) {
                 if (lastKey == null) {
                     if (piece.isBlank()) {

@@ -1,0 +1,67 @@
+package dev.beacon.registry.redis;
+
+import dev.beacon.RegistryUnavailableException;
+import dev.beacon.ServiceInstance;
+import dev.beacon.registry.RegistryEvent;
+import dev.beacon.registry.ServiceRegistry;
+import dev.beacon.registry.Subscription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Beacon works with a Redis user restricted to exactly the ACL rules the README documents, and to nothing more. */
+class RedisAclIT {
+
+    /** The README's rule set, verbatim. */
+    static final String DOCUMENTED_RULES = "~beacon:* &beacon:* +evalsha +eval +publish +subscribe +ping +zadd "
+            + "+hello +client|setname +client|setinfo +auth +time +hset +hget +hmget +hdel +zrem +zscore +zcount "
+            + "+zrange +zrangebyscore +zremrangebyscore +pttl +pexpire";
+
+    @RegisterExtension
+    static RedisServers redis = new RedisServers();
+
+    @Test
+    void documentedRules_everyOperationWorks_andNothingElseIsAllowed() {
+        RedisServer server = redis.withAcl("beacon", "s3cret-pw", DOCUMENTED_RULES);
+        String uri = server.uri().replace("redis://", "redis://beacon:s3cret-pw@");
+        List<RegistryEvent> events = new CopyOnWriteArrayList<>();
+        try (ServiceRegistry registry = RedisServiceRegistry.open(uri);
+             ServiceRegistry watcher = RedisServiceRegistry.open(uri);
+             Subscription ignored = watcher.watch("orders", events::add)) {
+            await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+            ServiceInstance instance = ServiceInstance.builder("orders").id("a").host("10.0.0.1").port(80).build();
+            registry.register(instance, Duration.ofSeconds(1));
+            assertThat(registry.renew("orders", "a")).isTrue();
+            assertThat(registry.instances("orders")).containsExactly(instance);
+            assertThat(registry.services()).containsExactly("orders");
+            registry.register(ServiceInstance.builder("orders").id("b").host("10.0.0.2").port(80).build(),
+                    Duration.ofSeconds(1));
+            assertThat(registry.deregister("orders", "a")).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
+                    .anyMatch(e -> e.type() == RegistryEvent.Type.EXPIRED && e.instance().id().equals("b")));
+            assertThat(events).extracting(RegistryEvent::type).contains(RegistryEvent.Type.REGISTERED,
+                    RegistryEvent.Type.DEREGISTERED, RegistryEvent.Type.EXPIRED);
+        }
+        assertThat(server.commandAs("beacon", "s3cret-pw", "FLUSHALL")).containsIgnoringCase("NOPERM");
+        assertThat(server.commandAs("beacon", "s3cret-pw", "GET", "other:key")).containsIgnoringCase("NOPERM");
+        assertThat(server.commandAs("beacon", "s3cret-pw", "KEYS", "*")).containsIgnoringCase("NOPERM");
+    }
+
+    @Test
+    void wrongPassword_unavailableWithoutThePassword() {
+        RedisServer server = redis.withAcl("beacon", "right-pw", DOCUMENTED_RULES);
+        String uri = server.uri().replace("redis://", "redis://beacon:wrong-pw@");
+        try (ServiceRegistry registry = RedisServiceRegistry.open(uri)) {
+            RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class,
+                    () -> registry.instances("orders"));
+            assertThat(e.getMessage()).doesNotContain("wrong-pw").doesNotContain("right-pw");
+        }
+    }
+}

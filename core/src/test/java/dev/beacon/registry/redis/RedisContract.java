@@ -1,0 +1,47 @@
+package dev.beacon.registry.redis;
+
+import dev.beacon.registry.ServiceRegistry;
+import dev.beacon.registry.ServiceRegistryContractTest;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The registry contract on real Redis servers: each subclass (standalone, TLS, Sentinel, Cluster) starts its own
+ * servers through its own {@link RedisServers} and names them in {@link #baseUri()}; each test gets its own key
+ * prefix, so tests share the servers of their class but not their data. Lease time passes by sleeping.
+ */
+abstract class RedisContract extends ServiceRegistryContractTest {
+
+    private static final AtomicInteger TESTS = new AtomicInteger();
+    private String uri;
+
+    /** The registry URI without the prefix option, ending in {@code ?} or {@code &}. */
+    protected abstract String baseUri();
+
+    /** This test's key prefix. */
+    protected String prefix() {
+        return uri.replaceAll(".*prefix=([A-Za-z0-9]+).*", "$1");
+    }
+
+    @Override
+    protected ServiceRegistry newRegistry() {
+        uri = baseUri() + "prefix=contract" + TESTS.incrementAndGet();
+        return RedisServiceRegistry.open(uri);
+    }
+
+    @Override
+    protected ServiceRegistry openSecondHandle() {
+        return RedisServiceRegistry.open(uri);
+    }
+
+    @Override
+    protected void advance(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
