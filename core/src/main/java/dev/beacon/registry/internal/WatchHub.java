@@ -77,6 +77,13 @@ public final class WatchHub implements AutoCloseable {
         });
     }
 
+    /** Runs {@code action} on the delivery thread, after every event published before it. */
+    public void runInOrder(Runnable action) {
+        if (!closed) {
+            executor().execute(action);
+        }
+    }
+
     private ExecutorService executor() {
         ExecutorService current = executor;
         if (current == null) {

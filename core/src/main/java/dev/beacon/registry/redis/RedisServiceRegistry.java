@@ -77,6 +77,8 @@ public final class RedisServiceRegistry implements ServiceRegistry {
     private final boolean cluster;
     private final WatchHub hub = new WatchHub("beacon-redis-registry-events");
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
+    private final Map<String, java.util.concurrent.CountDownLatch> subscribed = new ConcurrentHashMap<>();
+    private final Map<String, GatedListener> markers = new ConcurrentHashMap<>();
     private final Object clientLock = new Object();
     private volatile UnifiedJedis client;
     private volatile Thread subscriber;
@@ -197,8 +199,14 @@ public final class RedisServiceRegistry implements ServiceRegistry {
         ServiceInstance.checkServiceName(service);
         Objects.requireNonNull(listener, "listener");
         checkOpen();
-        Subscription subscription = hub.add(service, listener);
+        // Events are promised from now on. Pub/sub delivers asynchronously, so the listener starts closed, and a
+        // marker published after the subscription is confirmed opens it: whatever was published before the marker
+        // (before this call returned) is not delivered to it.
+        GatedListener gated = new GatedListener(listener);
+        Subscription subscription = hub.add(service, gated);
         String channel = channel(service);
+        java.util.concurrent.CountDownLatch confirmed =
+                subscribed.computeIfAbsent(channel, c -> new java.util.concurrent.CountDownLatch(1));
         if (channels.add(channel)) {
             EventSubscriber current = pubSub;
             if (current != null && current.isSubscribed()) {
@@ -210,6 +218,21 @@ public final class RedisServiceRegistry implements ServiceRegistry {
             }
         }
         startBackgroundThreads();
+        long deadline = System.nanoTime() + uri.timeout().toNanos();
+        try {
+            if (confirmed.await(uri.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                String marker = java.util.UUID.randomUUID().toString();
+                markers.put(marker, gated);
+                client().publish(channel, "{\"type\":\"MARKER\",\"id\":\"" + marker + "\"}");
+                gated.opened.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                markers.remove(marker);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.debug("registry {}: watch of {} not confirmed; events follow once it is", uri, service, e);
+        }
+        gated.open(); // best effort when Redis did not confirm in time
         return subscription;
     }
 
@@ -277,6 +300,10 @@ public final class RedisServiceRegistry implements ServiceRegistry {
     private final class EventSubscriber extends JedisPubSub {
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
+            java.util.concurrent.CountDownLatch latch = subscribed.get(channel);
+            if (latch != null) {
+                latch.countDown();
+            }
             for (String wanted : channels) {
                 if (subscribedChannels < channels.size() && !wanted.equals(channel)) {
                     subscribe(wanted);
@@ -291,11 +318,39 @@ public final class RedisServiceRegistry implements ServiceRegistry {
             }
             try {
                 JsonNode node = InstanceCodec.parse(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if ("MARKER".equals(node.path("type").asText())) {
+                    GatedListener gated = markers.get(node.path("id").asText());
+                    if (gated != null) {
+                        hub.runInOrder(gated::open);
+                    }
+                    return;
+                }
                 RegistryEvent.Type type = RegistryEvent.Type.valueOf(InstanceCodec.text(node, "type"));
                 ServiceInstance instance = InstanceCodec.fromJson(node.path("instance"));
                 hub.publish(new RegistryEvent(type, instance));
             } catch (RuntimeException e) {
                 log.warn("registry {}: skipping an unreadable event on {}: {}", uri, channel, e.getMessage());
+            }
+        }
+    }
+
+    /** A watch listener that ignores events until its marker comes back through the subscription. */
+    private static final class GatedListener implements java.util.function.Consumer<RegistryEvent> {
+        private final java.util.function.Consumer<RegistryEvent> delegate;
+        private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+
+        GatedListener(java.util.function.Consumer<RegistryEvent> delegate) {
+            this.delegate = delegate;
+        }
+
+        void open() {
+            opened.countDown();
+        }
+
+        @Override
+        public void accept(RegistryEvent event) {
+            if (opened.getCount() == 0) {
+                delegate.accept(event);
             }
         }
     }
