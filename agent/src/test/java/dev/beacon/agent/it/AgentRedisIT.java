@@ -127,4 +127,33 @@ class AgentRedisIT {
             assertThat(app.stderr()).as(app.describe()).anyMatch(l -> l.contains("reachable again"));
         }
     }
+
+    @Test
+    void agentAndList_withPassword_neverPrintIt() throws Exception {
+        RedisServer server = redis.withAcl("beacon", "pw-Zq81x", "~beacon:* &beacon:* +evalsha +eval +publish "
+                + "+subscribe +ping +zadd +client|setname +time +hset +hget +hmget +hdel +zrem +zscore +zcount "
+                + "+zrange +zrangebyscore +zremrangebyscore +pttl +pexpire");
+        String uri = server.uri().replace("redis://", "redis://beacon:pw-Zq81x@");
+        try (JavaProcess app = startSample("service=orders,registry=" + uri)) {
+            int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
+            try (ServiceRegistry registry = RedisServiceRegistry.open(uri)) {
+                awaitListed(registry, "orders", port, true, Duration.ofSeconds(5));
+            }
+            JavaProcess.Result list = JavaProcess.run(Jdks.current(), List.of("-jar",
+                    AgentIT.AGENT_JAR.toAbsolutePath().toString(), "list", "--registry", uri), Duration.ofSeconds(30));
+            assertThat(list.exitCode()).isZero();
+            assertThat(list.out()).contains("orders").doesNotContain("pw-Zq81x");
+            app.terminate(Duration.ofSeconds(20));
+            assertThat(String.join("\n", app.stderr())).contains("registered service=orders")
+                    .contains("beacon:****@").doesNotContain("pw-Zq81x");
+        }
+        server.kill();
+        JavaProcess.Result down = JavaProcess.run(Jdks.current(), List.of("-jar",
+                AgentIT.AGENT_JAR.toAbsolutePath().toString(), "list", "--registry",
+                uri + "?connect-timeout=300ms&timeout=300ms"), Duration.ofSeconds(30));
+        assertThat(down.exitCode()).as("exit code when the registry is unreachable").isEqualTo(3);
+        assertThat(down.err().lines().count()).as(down.err()).isEqualTo(1);
+        assertThat(down.err()).contains(server.address().toString()).doesNotContain("pw-Zq81x")
+                .doesNotContain("\tat ");
+    }
 }
