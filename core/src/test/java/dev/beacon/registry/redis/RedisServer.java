@@ -24,7 +24,7 @@ import javax.net.ssl.SSLException;
  * <p>{@link #command} talks RESP over a socket of its own (TLS and authentication included), so it works whatever
  * the server's configuration; on an ACL server it runs as an administrator the support added for itself.
  */
-public class RedisServer {
+public class RedisServer implements AutoCloseable {
 
     static final String HOST = "127.0.0.1";
 
@@ -87,6 +87,12 @@ public class RedisServer {
     /** The log file Redis writes, {@code redis.log} in {@link #directory()}. */
     public Path logFile() {
         return spec.dir().resolve("redis.log");
+    }
+
+    /** Same as {@link #kill()}, for try-with-resources; idempotent. {@link #restart()} still works after it. */
+    @Override
+    public void close() {
+        kill();
     }
 
     /** SIGKILL without taking the lock nor waiting, for the JVM shutdown hook. */

@@ -46,6 +46,9 @@ import org.opentest4j.TestAbortedException;
  * <p>When {@code redis-server}/{@code redis-cli} 7.0+ are not on the PATH, a factory skips the calling test with a
  * message saying how to install them; with {@code -Dbeacon.redis.required=true} (as CI runs) it fails it instead.
  *
+ * <p>Every factory call starts new processes: share a server between tests by starting it in {@code @BeforeAll}.
+ * A server or setup closed early ({@code close()}, try-with-resources) frees its processes before the class ends.
+ *
  * <p>Register it in a static field: the servers then live until the class ends (after {@code @AfterAll} methods).
  * In an instance field they are stopped after each test. Thread-safe.
  */
