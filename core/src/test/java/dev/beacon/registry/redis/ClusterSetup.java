@@ -8,7 +8,7 @@ import java.util.List;
  * Three Redis Cluster masters from {@link RedisServers#cluster()}, sharing the 16384 slots, without replicas.
  * Thread-safe.
  */
-public final class ClusterSetup {
+public final class ClusterSetup implements AutoCloseable {
 
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STATE_TIMEOUT = Duration.ofSeconds(30);
@@ -76,6 +76,12 @@ public final class ClusterSetup {
             }
         }
         throw new IllegalStateException("no node serves slot " + slot + " of '" + key + "' according to " + asked);
+    }
+
+    /** Kills the three nodes now rather than after the class; idempotent. */
+    @Override
+    public void close() {
+        nodes.forEach(RedisServer::kill);
     }
 
     @Override

@@ -24,7 +24,7 @@ import javax.net.ssl.SSLException;
  * <p>{@link #command} talks RESP over a socket of its own (TLS and authentication included), so it works whatever
  * the server's configuration; on an ACL server it runs as an administrator the support added for itself.
  */
-public class RedisServer {
+public class RedisServer implements AutoCloseable {
 
     static final String HOST = "127.0.0.1";
 
@@ -53,7 +53,7 @@ public class RedisServer {
     }
 
     private final Spec spec;
-    private Process process; // guarded by this
+    private volatile Process process; // written under this; read without the lock by killNow()
 
     RedisServer(Spec spec) {
         this.spec = spec;
@@ -87,6 +87,20 @@ public class RedisServer {
     /** The log file Redis writes, {@code redis.log} in {@link #directory()}. */
     public Path logFile() {
         return spec.dir().resolve("redis.log");
+    }
+
+    /** Same as {@link #kill()}, for try-with-resources; idempotent. {@link #restart()} still works after it. */
+    @Override
+    public void close() {
+        kill();
+    }
+
+    /** SIGKILL without taking the lock nor waiting, for the JVM shutdown hook. */
+    void killNow() {
+        Process current = process;
+        if (current != null) {
+            current.destroyForcibly();
+        }
     }
 
     /** Whether its process is alive. */
@@ -131,10 +145,12 @@ public class RedisServer {
      * Runs one command and returns the reply as text: strings as they are, integers in decimal, nil as {@code ""},
      * arrays flattened one element a line (as {@code redis-cli} prints when not on a terminal).
      *
+     * @param args the command's name, then its arguments: {@code command("SET", "k", "v")}
      * @throws RedisCommandException if Redis answers with an error
      * @throws UncheckedIOException if it cannot be reached
      */
     public String command(String... args) {
+        requireCommand(args);
         try (RespConnection connection = connect()) {
             return connection.call(args);
         } catch (IOException e) {
@@ -148,6 +164,7 @@ public class RedisServer {
      * @throws RedisCommandException if authentication is refused ({@code WRONGPASS}) or the command fails
      */
     public String commandAs(String user, String password, String... args) {
+        requireCommand(args);
         try (RespConnection connection = open()) {
             connection.auth(user, password);
             return connection.call(args);
@@ -164,6 +181,12 @@ public class RedisServer {
     @Override
     public String toString() {
         return spec.name() + " " + uri();
+    }
+
+    private static void requireCommand(String... args) {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("a command needs at least its name, but args was empty");
+        }
     }
 
     /** One field of {@code INFO section}, such as {@code role} of {@code replication}. */

@@ -22,21 +22,22 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
 
 /**
  * A JUnit 5 extension that starts real {@code redis-server} processes on demand (no Docker, no mocks) and stops every
  * one of them after the test class, whether the tests passed or not:
  *
- * <pre>{@code
- * @RegisterExtension
+ * <pre>
+ * &#64;RegisterExtension
  * static RedisServers redis = new RedisServers();
  *
- * @Test
+ * &#64;Test
  * void register_thenInstances_returnsIt() {
  *     RedisServer server = redis.standalone();
  *     ... server.uri() ...
  * }
- * }</pre>
+ * </pre>
  *
  * <p>Each server listens on a free port of {@code 127.0.0.1}, lives in its own directory under one temporary
  * directory, runs without persistence, and is ready (answers PING) when the factory returns. A JVM shutdown hook
@@ -44,6 +45,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>When {@code redis-server}/{@code redis-cli} 7.0+ are not on the PATH, a factory skips the calling test with a
  * message saying how to install them; with {@code -Dbeacon.redis.required=true} (as CI runs) it fails it instead.
+ *
+ * <p>Every factory call starts new processes: share a server between tests by starting it in {@code @BeforeAll}.
+ * A server or setup closed early ({@code close()}, try-with-resources) frees its processes before the class ends.
  *
  * <p>Register it in a static field: the servers then live until the class ends (after {@code @AfterAll} methods).
  * In an instance field they are stopped after each test. Thread-safe.
@@ -64,6 +68,7 @@ public final class RedisServers implements BeforeAllCallback, AfterEachCallback,
     private TestCertificates untrusted;
     private Thread shutdownHook;
     private String owner;
+    private boolean skipReported;
 
     /** A plain server anyone may use without a password. */
     public RedisServer standalone() {
@@ -251,7 +256,16 @@ public final class RedisServers implements BeforeAllCallback, AfterEachCallback,
 
     synchronized RedisBinaries binaries() {
         if (binaries == null) {
-            binaries = RedisBinaries.locate();
+            try {
+                binaries = RedisBinaries.locate();
+            } catch (TestAbortedException e) {
+                if (!skipReported) {
+                    // Maven's console shows only "Skipped: n", never why; say it once per test class
+                    System.err.println("[RedisServers] " + e.getMessage());
+                    skipReported = true;
+                }
+                throw e;
+            }
         }
         return binaries;
     }
@@ -296,20 +310,31 @@ public final class RedisServers implements BeforeAllCallback, AfterEachCallback,
         try {
             if (root == null) {
                 root = Files.createTempDirectory("beacon-redis-");
-                List<RedisServer> toKill = started;
-                shutdownHook = new Thread(() -> toKill.forEach(server -> {
-                    try {
-                        server.kill();
-                    } catch (RuntimeException e) {
-                        // the JVM is exiting; nobody is left to tell
-                    }
-                }), "beacon-redis-servers-cleanup");
+                shutdownHook = new Thread(cleanUpAtExit(started, root), "beacon-redis-servers-cleanup");
                 Runtime.getRuntime().addShutdownHook(shutdownHook);
             }
             return Files.createDirectory(root.resolve(name));
         } catch (IOException e) {
             throw new UncheckedIOException("could not create a directory for " + name, e);
         }
+    }
+
+    /**
+     * The shutdown hook's work: kill and delete without taking any lock, since the thread that called
+     * {@code System.exit} may hold one.
+     */
+    private static Runnable cleanUpAtExit(List<RedisServer> servers, Path dir) {
+        return () -> {
+            try {
+                servers.forEach(RedisServer::killNow);
+                Thread.sleep(200); // let them exit before their files go
+                if (!Boolean.getBoolean(KEEP_FILES_PROPERTY)) {
+                    RedisServer.deleteRecursively(dir);
+                }
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                // the JVM is exiting; nobody is left to tell
+            }
+        };
     }
 
     private TlsRedisServer tlsServer(String name, int port, Path dir, TestCertificates signer,

@@ -177,23 +177,24 @@ class RedisServersTest {
 
     @Test
     void sentinel_failover_makesTheReplicaMasterWithTheData() {
-        SentinelSetup setup = redis.sentinel("beacon");
-        RedisServer former = setup.master();
-        RedisServer replica = setup.replica();
-        former.command("SET", "beacon:a", "1");
-        assertThat(former.command("WAIT", "1", "5000")).isEqualTo("1");
+        try (SentinelSetup setup = redis.sentinel("beacon")) {
+            RedisServer former = setup.master();
+            RedisServer replica = setup.replica();
+            former.command("SET", "beacon:a", "1");
+            assertThat(former.command("WAIT", "1", "5000")).isEqualTo("1");
 
-        RedisServer promoted = setup.failover();
+            RedisServer promoted = setup.failover();
 
-        assertThat(promoted).isSameAs(replica).isSameAs(setup.master());
-        assertThat(setup.replica()).isSameAs(former);
-        assertThat(promoted.command("ROLE")).startsWith("master");
-        assertThat(promoted.command("GET", "beacon:a")).isEqualTo("1");
-        for (RedisServer sentinel : setup.sentinelServers()) {
-            assertThat(sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "beacon"))
-                    .isEqualTo("127.0.0.1\n" + promoted.port());
+            assertThat(promoted).isSameAs(replica).isSameAs(setup.master());
+            assertThat(setup.replica()).isSameAs(former);
+            assertThat(promoted.command("ROLE")).startsWith("master");
+            assertThat(promoted.command("GET", "beacon:a")).isEqualTo("1");
+            for (RedisServer sentinel : setup.sentinelServers()) {
+                assertThat(sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "beacon"))
+                        .isEqualTo("127.0.0.1\n" + promoted.port());
+            }
+            assertThat(setup.sentinels()).hasSize(3).extracting(Address::port).doesNotContain(former.port());
         }
-        assertThat(setup.sentinels()).hasSize(3).extracting(Address::port).doesNotContain(former.port());
     }
 
     @Test
@@ -207,34 +208,40 @@ class RedisServersTest {
         assertThat(promoted).isSameAs(replica);
         assertThat(setup.replica().isRunning()).isFalse();
         assertThat(promoted.command("ROLE")).startsWith("master");
+
+        setup.close();
+
+        assertThat(setup.sentinelServers()).noneMatch(RedisServer::isRunning);
+        assertThat(promoted.isRunning()).isFalse();
     }
 
     @Test
     void cluster_keysWithDifferentHashTags_landOnDifferentNodes() {
-        ClusterSetup cluster = redis.cluster();
-        String first = "{beacon-0}:a";
-        String second = null;
-        for (int i = 1; second == null; i++) {
-            String key = "{beacon-" + i + "}:a";
-            if (cluster.nodeForKey(key) != cluster.nodeForKey(first)) {
-                second = key;
+        try (ClusterSetup cluster = redis.cluster()) {
+            String first = "{beacon-0}:a";
+            String second = null;
+            for (int i = 1; second == null; i++) {
+                String key = "{beacon-" + i + "}:a";
+                if (cluster.nodeForKey(key) != cluster.nodeForKey(first)) {
+                    second = key;
+                }
             }
-        }
-        RedisServer firstNode = cluster.nodeForKey(first);
-        RedisServer secondNode = cluster.nodeForKey(second);
-        String secondKey = second;
+            RedisServer firstNode = cluster.nodeForKey(first);
+            RedisServer secondNode = cluster.nodeForKey(second);
+            String secondKey = second;
 
-        firstNode.command("SET", first, "1");
-        secondNode.command("SET", second, "2");
-        RedisCommandException moved = assertThrows(RedisCommandException.class,
-                () -> firstNode.command("SET", secondKey, "2"));
+            firstNode.command("SET", first, "1");
+            secondNode.command("SET", second, "2");
+            RedisCommandException moved = assertThrows(RedisCommandException.class,
+                    () -> firstNode.command("SET", secondKey, "2"));
 
-        assertThat(moved.code()).isEqualTo("MOVED");
-        assertThat(moved.error()).endsWith("127.0.0.1:" + secondNode.port());
-        assertThat(firstNode.command("DBSIZE")).isEqualTo("1");
-        assertThat(secondNode.command("GET", second)).isEqualTo("2");
-        for (RedisServer node : cluster.nodes()) {
-            assertThat(node.command("CLUSTER", "INFO")).contains("cluster_state:ok", "cluster_size:3");
+            assertThat(moved.code()).isEqualTo("MOVED");
+            assertThat(moved.error()).endsWith("127.0.0.1:" + secondNode.port());
+            assertThat(firstNode.command("DBSIZE")).isEqualTo("1");
+            assertThat(secondNode.command("GET", second)).isEqualTo("2");
+            for (RedisServer node : cluster.nodes()) {
+                assertThat(node.command("CLUSTER", "INFO")).contains("cluster_state:ok", "cluster_size:3");
+            }
         }
     }
 

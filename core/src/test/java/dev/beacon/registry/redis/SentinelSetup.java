@@ -12,7 +12,7 @@ import java.util.Optional;
  * and {@link #replica()} follow failovers this class waited for ({@link #failover()}, {@link #awaitFailover()}).
  * Thread-safe.
  */
-public final class SentinelSetup {
+public final class SentinelSetup implements AutoCloseable {
 
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
@@ -132,6 +132,14 @@ public final class SentinelSetup {
         replica = master;
         master = promoted;
         return promoted;
+    }
+
+    /** Kills all five processes now rather than after the class; idempotent. */
+    @Override
+    public synchronized void close() {
+        sentinels.forEach(RedisServer::kill);
+        master.kill();
+        replica.kill();
     }
 
     @Override
