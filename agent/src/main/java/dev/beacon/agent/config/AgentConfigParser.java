@@ -4,6 +4,7 @@ import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.agent.logging.AgentLog;
 import dev.beacon.registry.Registries;
+import dev.beacon.registry.RegistryUris;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -118,7 +119,7 @@ public final class AgentConfigParser {
                     if (piece.isBlank()) {
                         continue;
                     }
-                    throw new IllegalArgumentException("agent argument '" + piece.trim()
+                    throw new IllegalArgumentException("agent argument '" + RegistryUris.mask(piece.trim())
                             + "' has no value; write key=value pairs separated by commas, keys: " + keyList());
                 }
                 given.put(lastKey, given.get(lastKey) + "," + piece);
@@ -127,11 +128,13 @@ public final class AgentConfigParser {
             String key = piece.substring(0, eq).trim();
             String value = piece.substring(eq + 1);
             if (!isKnown(key)) {
-                throw new IllegalArgumentException("unknown agent argument '" + key + "' (in " + key + "=" + value
-                        + "); valid keys: " + keyList());
+                throw new IllegalArgumentException("unknown agent argument '" + key + "' (in " + key + "="
+                        + RegistryUris.mask(value) + "); valid keys: " + keyList());
             }
             if (given.containsKey(key)) {
-                throw new IllegalArgumentException("agent argument '" + key + "' is given twice");
+                throw new IllegalArgumentException("agent argument '" + key + "' is given twice ("
+                        + key + "=" + RegistryUris.mask(given.get(key).trim()) + ", then " + key + "="
+                        + RegistryUris.mask(value.trim()) + "); give each key once");
             }
             given.put(key, value);
             lastKey = key;
@@ -190,7 +193,8 @@ public final class AgentConfigParser {
             validator.apply(value);
             return value;
         } catch (IllegalArgumentException e) {
-            String shown = value instanceof String ? key + "=" + value + ": " : key + ": ";
+            // the registry URI may carry a password, which must never reach stderr
+            String shown = value instanceof String text ? key + "=" + RegistryUris.mask(text) + ": " : key + ": ";
             throw new IllegalArgumentException(shown + e.getMessage(), e);
         }
     }

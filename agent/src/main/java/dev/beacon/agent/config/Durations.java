@@ -35,9 +35,12 @@ public final class Durations {
         }
     }
 
-    /** {@code 1500ms}, {@code 3s}, {@code 2m}: the shortest exact form. */
+    /** {@code 1500ms}, {@code 3s}, {@code 2m}, {@code 1h}: the shortest exact form. */
     public static String format(Duration duration) {
         long millis = duration.toMillis();
+        if (millis % 3_600_000 == 0 && millis > 0) {
+            return millis / 3_600_000 + "h";
+        }
         if (millis % 60_000 == 0 && millis > 0) {
             return millis / 60_000 + "m";
         }

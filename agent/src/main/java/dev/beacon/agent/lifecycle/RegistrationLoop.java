@@ -65,8 +65,9 @@ public final class RegistrationLoop implements Runnable {
     private ServiceInstance registered;
     private ServiceInstance lastAnnounced;
     private long nextHeartbeatAt;
-    private long nextAttemptAt;
-    private long nextScanAt;
+    // Monotonic time may be negative (System.nanoTime's origin is arbitrary): "no deadline" is Long.MIN_VALUE, not 0.
+    private long nextAttemptAt = Long.MIN_VALUE;
+    private long nextScanAt = Long.MIN_VALUE;
     private long lastWarningAt;
     private final Backoff backoff;
 
@@ -169,8 +170,11 @@ public final class RegistrationLoop implements Runnable {
         }
     }
 
-    /** One pass of the loop; {@code now} is monotonic milliseconds. */
+    /** One pass of the loop; {@code now} is monotonic milliseconds. Does nothing once {@link #shutdown()} began. */
     void step(long now) {
+        if (stopping) {
+            return;
+        }
         boolean changed = takeBound();
         changed |= dropClosed();
         if (proc.available() && now >= nextScanAt) {
@@ -198,7 +202,7 @@ public final class RegistrationLoop implements Runnable {
                         RegistryUris.mask(config.registry()), backoff.failures());
                 backoff.reset();
             }
-            nextAttemptAt = 0;
+            nextAttemptAt = Long.MIN_VALUE;
         } catch (RuntimeException e) {
             long delay = backoff.nextDelayMillis();
             nextAttemptAt = now + delay;
@@ -244,7 +248,8 @@ public final class RegistrationLoop implements Runnable {
                 continue;
             }
             Listener previous = listeners.get(listener.port());
-            if (previous == null || !previous.foundByHook()) {
+            // a closed previous socket is replaced: the port was closed and bound again since the last step
+            if (previous == null || !previous.foundByHook() || !previous.isOpen()) {
                 listeners.put(listener.port(), listener);
                 changed = true;
             }

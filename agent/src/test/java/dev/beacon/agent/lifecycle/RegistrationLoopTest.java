@@ -1,0 +1,669 @@
+package dev.beacon.agent.lifecycle;
+
+import dev.beacon.RegistryUnavailableException;
+import dev.beacon.ServiceInstance;
+import dev.beacon.Status;
+import dev.beacon.agent.config.AgentConfig;
+import dev.beacon.agent.config.AgentConfigParser;
+import dev.beacon.agent.detect.ProcNetListeners;
+import dev.beacon.registry.InMemoryServiceRegistry;
+import dev.beacon.registry.RegistryEvent;
+import dev.beacon.registry.ServiceRegistry;
+import dev.beacon.registry.Subscription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Drives the loop by hand: {@code openRegistry()} and {@code step(now)} with a fake monotonic time, no thread, no
+ * sleeping (except to measure the drain). {@code /proc} scanning is off, so only the sockets handed to
+ * {@code onBind} count. The config has {@code ttl=3s}, so the heartbeat is every 1000 ms and the backoff runs from
+ * 200 ms (50-100% jitter) up to 1000 ms.
+ */
+class RegistrationLoopTest {
+
+    private static final String SERVICE = "orders";
+    private static final String ID = "test-host-4711-3f2a";
+    private static final long T0 = 1_000_000;
+    private static final long HEARTBEAT = 1000;
+
+    /** Leases never run out on their own here: the registry's clock stands still. */
+    private final InMemoryServiceRegistry memory = new InMemoryServiceRegistry(
+            Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC), Duration.ofMillis(100));
+    private final SwitchableRegistry registry = new SwitchableRegistry(memory);
+    private final List<ServerSocketChannel> channels = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws IOException {
+        for (ServerSocketChannel channel : channels) {
+            channel.close();
+        }
+        memory.close();
+    }
+
+    private RegistrationLoop loop(String extraArgs) {
+        return loop(extraArgs, Set.of());
+    }
+
+    private RegistrationLoop loop(String extraArgs, Set<Integer> jvmOwnPorts) {
+        String args = "service=" + SERVICE + ",ttl=3s" + (extraArgs.isEmpty() ? "" : "," + extraArgs);
+        AgentConfig config = AgentConfigParser.parse(args, Map.of(), Map.of());
+        RegistrationLoop loop = new RegistrationLoop(config, () -> registry, jvmOwnPorts, ID,
+                new ProcNetListeners(Path.of("/nonexistent")));
+        assertThat(loop.openRegistry()).isTrue();
+        return loop;
+    }
+
+    private ServerSocketChannel bound() throws IOException {
+        return bound(0);
+    }
+
+    private ServerSocketChannel bound(int port) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        channels.add(channel);
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return channel;
+    }
+
+    private static int port(ServerSocketChannel channel) throws IOException {
+        return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    }
+
+    private List<ServiceInstance> registered() {
+        return memory.instances(SERVICE);
+    }
+
+    private ServiceInstance theInstance() {
+        assertThat(registered()).hasSize(1);
+        return registered().get(0);
+    }
+
+    // ---- registering what the hooks hand over
+
+    @Test
+    void step_boundChannel_registersItsPortHostAndMetadata() throws IOException {
+        RegistrationLoop loop = loop("meta.version=1.4,meta.zone=eu-1");
+        ServerSocketChannel channel = bound();
+
+        loop.onBind(channel);
+
+        assertThat(registered()).as("onBind only queues").isEmpty();
+
+        loop.step(T0);
+
+        ServiceInstance instance = theInstance();
+        assertThat(instance.service()).isEqualTo(SERVICE);
+        assertThat(instance.id()).isEqualTo(ID);
+        assertThat(instance.port()).isEqualTo(port(channel));
+        assertThat(instance.host()).isEqualTo("127.0.0.1");
+        assertThat(instance.status()).isEqualTo(Status.UP);
+        assertThat(instance.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("version", "1.4", "zone", "eu-1"));
+        assertThat(instance.ports()).isEmpty();
+        assertThat(loop.registered()).isEqualTo(instance);
+        assertThat(registry.registers.get()).isEqualTo(1);
+    }
+
+    @Test
+    void step_nothingBound_registersNothing() {
+        RegistrationLoop loop = loop("");
+
+        loop.step(T0);
+        loop.step(T0 + 5 * HEARTBEAT);
+
+        assertThat(registered()).isEmpty();
+        assertThat(registry.calls()).isZero();
+        assertThat(loop.registered()).isNull();
+    }
+
+    @Test
+    void step_unchangedListeners_doesNotRegisterAgain() throws IOException {
+        RegistrationLoop loop = loop("");
+        loop.onBind(bound());
+        loop.step(T0);
+
+        for (long t = T0 + 1; t < T0 + HEARTBEAT; t += 50) {
+            loop.step(t);
+        }
+
+        assertThat(registry.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void step_secondChannel_keepsFirstPortAndNamesTheSecond() throws IOException {
+        RegistrationLoop loop = loop("");
+        ServerSocketChannel first = bound();
+        ServerSocketChannel second = bound();
+        loop.onBind(first);
+        loop.step(T0);
+
+        loop.onBind(second);
+        loop.step(T0 + 10);
+
+        ServiceInstance instance = theInstance();
+        assertThat(instance.port()).isEqualTo(port(first));
+        assertThat(instance.ports()).containsExactly(Map.entry("tcp-" + port(second), port(second)));
+        assertThat(registry.registers.get()).isEqualTo(2);
+    }
+
+    @Test
+    void step_twoChannelsInOneStep_firstHandedOverIsPrimary() throws IOException {
+        RegistrationLoop loop = loop("");
+        ServerSocketChannel first = bound();
+        ServerSocketChannel second = bound();
+
+        loop.onBind(first);
+        loop.onBind(second);
+        loop.step(T0);
+
+        assertThat(theInstance().port()).isEqualTo(port(first));
+        assertThat(theInstance().ports()).containsOnlyKeys("tcp-" + port(second));
+    }
+
+    @Test
+    void step_sameChannelHandedOverTwice_isOneListener() throws IOException {
+        RegistrationLoop loop = loop("");
+        ServerSocketChannel channel = bound();
+
+        loop.onBind(channel);
+        loop.onBind(channel);
+        loop.step(T0);
+
+        assertThat(theInstance().ports()).isEmpty();
+    }
+
+    @Test
+    void step_forcedPortNotListening_registersItAndNamesTheRealOne() throws IOException {
+        RegistrationLoop loop = loop("port=8443");
+        ServerSocketChannel channel = bound();
+
+        loop.onBind(channel);
+        loop.step(T0);
+
+        assertThat(theInstance().port()).isEqualTo(8443);
+        assertThat(theInstance().ports()).containsExactly(Map.entry("tcp-" + port(channel), port(channel)));
+    }
+
+    @Test
+    void step_forcedPortOfSecondChannel_makesItPrimary() throws IOException {
+        ServerSocketChannel first = bound();
+        ServerSocketChannel second = bound();
+        RegistrationLoop loop = loop("port=" + port(second));
+
+        loop.onBind(first);
+        loop.onBind(second);
+        loop.step(T0);
+
+        assertThat(theInstance().port()).isEqualTo(port(second));
+        assertThat(theInstance().ports()).containsExactly(Map.entry("tcp-" + port(first), port(first)));
+    }
+
+    @Test
+    void step_forcedPortThatIsAlsoExcluded_isStillRegistered() throws IOException {
+        ServerSocketChannel channel = bound();
+        RegistrationLoop loop = loop("port=" + port(channel) + ",exclude-ports=" + port(channel),
+                Set.of(port(channel)));
+
+        loop.onBind(channel);
+        loop.step(T0);
+
+        assertThat(theInstance().port()).isEqualTo(port(channel));
+    }
+
+    @Test
+    void step_excludedPort_isNeverRegistered() throws IOException {
+        ServerSocketChannel excluded = bound();
+        ServerSocketChannel app = bound();
+        RegistrationLoop loop = loop("exclude-ports=1," + port(excluded));
+
+        loop.onBind(excluded);
+        loop.onBind(app);
+        loop.step(T0);
+
+        assertThat(theInstance().port()).isEqualTo(port(app));
+        assertThat(theInstance().ports()).isEmpty();
+    }
+
+    @Test
+    void step_onlyExcludedPorts_registersNothing() throws IOException {
+        ServerSocketChannel excluded = bound();
+        ServerSocketChannel jvmOwn = bound();
+        RegistrationLoop loop = loop("exclude-ports=" + port(excluded), Set.of(port(jvmOwn)));
+
+        loop.onBind(excluded);
+        loop.onBind(jvmOwn);
+        loop.step(T0);
+
+        assertThat(registered()).isEmpty();
+        assertThat(registry.calls()).isZero();
+    }
+
+    @Test
+    void step_somethingThatIsNoServerSocket_isIgnored() throws IOException {
+        RegistrationLoop loop = loop("");
+        ServerSocketChannel unbound = ServerSocketChannel.open();
+        channels.add(unbound);
+
+        loop.onBind("not a socket");
+        loop.onBind(unbound);
+        loop.onBind(null);
+        loop.step(T0);
+
+        assertThat(registered()).isEmpty();
+    }
+
+    // ---- closing
+
+    @Test
+    void step_channelClosedBeforeStep_isIgnored() throws IOException {
+        RegistrationLoop loop = loop("");
+        ServerSocketChannel channel = bound();
+        loop.onBind(channel);
+
+        channel.close();
+        loop.step(T0);
+
+        assertThat(registered()).isEmpty();
+        assertThat(registry.calls()).isZero();
+    }
+
+    @Test
+    void step_registeredChannelClosed_deregisters() throws IOException {
+        RegistrationLoop loop = loop("");
+        ServerSocketChannel channel = bound();
+        loop.onBind(channel);
+        loop.step(T0);
+        assertThat(registered()).hasSize(1);
+
+        channel.close();
+        loop.step(T0 + 10);
+
+        assertThat(registered()).isEmpty();
+        assertThat(registry.deregisters.get()).isEqualTo(1);
+        assertThat(loop.registered()).isNull();
+
+        loop.step(T0 + 5 * HEARTBEAT);
+
+        assertThat(registry.calls()).as("nothing more once deregistered").isEqualTo(2);
+    }
+
+    @Test
+    void step_primaryClosedWhileAnotherListens_registersTheOtherAsPrimary() throws IOException {
+        RegistrationLoop loop = loop("");
+        ServerSocketChannel first = bound();
+        ServerSocketChannel second = bound();
+        loop.onBind(first);
+        loop.onBind(second);
+        loop.step(T0);
+
+        first.close();
+        loop.step(T0 + 10);
+
+        assertThat(theInstance().port()).isEqualTo(port(second));
+        assertThat(theInstance().ports()).isEmpty();
+    }
+
+    /** Regression: a closed hooked listener hid the new socket on its port, so the port was deregistered. */
+    @Test
+    void step_registeredPortClosedAndBoundAgainBeforeStep_staysRegistered() throws IOException {
+        RegistrationLoop loop = loop("");
+        ServerSocketChannel first = bound();
+        int port = port(first);
+        loop.onBind(first);
+        loop.step(T0);
+
+        first.close();
+        ServerSocketChannel again = bound(port);
+        loop.onBind(again);
+        loop.step(T0 + 10);
+
+        assertThat(theInstance().port()).isEqualTo(port);
+        assertThat(registry.deregisters.get()).isZero();
+
+        again.close();
+        loop.step(T0 + 20);
+
+        assertThat(registered()).as("the new socket is the one watched").isEmpty();
+    }
+
+    // ---- heartbeats and lost leases
+
+    @Test
+    void step_heartbeatPeriodElapsed_renewsOncePerPeriod() throws IOException {
+        RegistrationLoop loop = loop("");
+        loop.onBind(bound());
+        loop.step(T0);
+
+        loop.step(T0 + HEARTBEAT - 1);
+        assertThat(registry.renews.get()).isZero();
+
+        loop.step(T0 + HEARTBEAT);
+        assertThat(registry.renews.get()).isEqualTo(1);
+
+        loop.step(T0 + HEARTBEAT + 500);
+        loop.step(T0 + 2 * HEARTBEAT - 1);
+        assertThat(registry.renews.get()).isEqualTo(1);
+
+        loop.step(T0 + 2 * HEARTBEAT);
+        assertThat(registry.renews.get()).isEqualTo(2);
+        assertThat(registry.registers.get()).isEqualTo(1);
+        assertThat(registered()).hasSize(1);
+    }
+
+    @Test
+    void step_longPause_renewsOnceNotOncePerMissedPeriod() throws IOException {
+        RegistrationLoop loop = loop("");
+        loop.onBind(bound());
+        loop.step(T0);
+
+        loop.step(T0 + 10 * HEARTBEAT);
+
+        assertThat(registry.renews.get()).isEqualTo(1);
+    }
+
+    @Test
+    void step_leaseLost_registersAgainAtNextHeartbeat() throws IOException {
+        RegistrationLoop loop = loop("meta.version=1.4");
+        loop.onBind(bound());
+        loop.step(T0);
+        ServiceInstance original = theInstance();
+
+        memory.deregister(SERVICE, ID);
+        loop.step(T0 + HEARTBEAT / 2);
+
+        assertThat(registered()).as("found out only by the heartbeat").isEmpty();
+
+        loop.step(T0 + HEARTBEAT);
+
+        assertThat(theInstance()).isEqualTo(original);
+        assertThat(registry.registers.get()).isEqualTo(2);
+        assertThat(registry.renews.get()).isEqualTo(1);
+    }
+
+    // ---- an unavailable registry
+
+    @Test
+    void step_registryUnavailable_backsOffCappedAtHeartbeatThenRecovers() throws IOException {
+        RegistrationLoop loop = loop("");
+        ServerSocketChannel channel = bound();
+        loop.onBind(channel);
+        registry.failing = true;
+
+        List<Long> attempts = new ArrayList<>();
+        long t = T0;
+        for (; t < T0 + 15 * HEARTBEAT; t++) {
+            int before = registry.calls();
+            loop.step(t); // must not throw
+            if (registry.calls() > before) {
+                attempts.add(t);
+            }
+        }
+
+        assertThat(registered()).isEmpty();
+        assertThat(attempts).first().isEqualTo(T0);
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < attempts.size(); i++) {
+            gaps.add(attempts.get(i) - attempts.get(i - 1));
+        }
+        assertThat(gaps).hasSizeGreaterThan(10);
+        assertThat(gaps.get(0)).as("first retry after 50-100%% of 200 ms").isBetween(100L, 200L);
+        assertThat(gaps.get(1)).as("second retry after 50-100%% of 400 ms").isBetween(200L, 400L);
+        assertThat(gaps.get(2)).as("third retry after 50-100%% of 800 ms").isBetween(400L, 800L);
+        assertThat(gaps.subList(3, gaps.size())).as("then capped at the heartbeat")
+                .allSatisfy(gap -> assertThat(gap).isBetween(HEARTBEAT / 2, HEARTBEAT));
+
+        registry.failing = false;
+        long recoveredAt = -1;
+        for (long end = t + HEARTBEAT; t <= end && recoveredAt < 0; t++) {
+            loop.step(t);
+            if (!registered().isEmpty()) {
+                recoveredAt = t;
+            }
+        }
+
+        assertThat(recoveredAt).as("registered within one heartbeat of the registry's return").isPositive();
+        assertThat(theInstance().port()).isEqualTo(port(channel));
+        assertThat(loop.registered()).isEqualTo(theInstance());
+    }
+
+    @Test
+    void step_registryFailsAgainAfterRecovering_backoffStartsOverAtTheFirstStep() throws IOException {
+        RegistrationLoop loop = loop("");
+        loop.onBind(bound());
+        registry.failing = true;
+        long t = T0;
+        for (; t < T0 + 10 * HEARTBEAT; t++) {
+            loop.step(t);
+        }
+        registry.failing = false;
+        for (long end = t + HEARTBEAT; t <= end && registered().isEmpty(); t++) {
+            loop.step(t);
+        }
+        assertThat(registered()).hasSize(1);
+
+        registry.failing = true;
+        List<Long> attempts = new ArrayList<>();
+        for (long end = t + 3 * HEARTBEAT; t < end && attempts.size() < 2; t++) {
+            int before = registry.calls();
+            loop.step(t);
+            if (registry.calls() > before) {
+                attempts.add(t);
+            }
+        }
+
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts.get(1) - attempts.get(0)).as("failed heartbeat retried after 100-200 ms")
+                .isBetween(100L, 200L);
+    }
+
+    @Test
+    void step_registryThrowsSomethingElse_doesNotEscapeEither() throws IOException {
+        RegistrationLoop loop = loop("");
+        loop.onBind(bound());
+        registry.failure = () -> new IllegalStateException("registry memory: is closed");
+        registry.failing = true;
+
+        loop.step(T0);
+        loop.step(T0 + 1);
+
+        assertThat(registry.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void openRegistry_factoryThrows_returnsFalse() {
+        AgentConfig config = AgentConfigParser.parse("service=orders", Map.of(), Map.of());
+        RegistrationLoop loop = new RegistrationLoop(config, () -> {
+            throw new RegistryUnavailableException("registry redis://h:6379: connection refused", null);
+        }, Set.of(), ID, new ProcNetListeners(Path.of("/nonexistent")));
+
+        assertThat(loop.openRegistry()).isFalse();
+    }
+
+    // ---- shutdown
+
+    @Test
+    void shutdown_registered_deregistersOnceAndRegistersNothingAfterwards() throws IOException {
+        RegistrationLoop loop = loop("");
+        ServerSocketChannel channel = bound();
+        loop.onBind(channel);
+        loop.step(T0);
+        assertThat(registered()).hasSize(1);
+
+        loop.shutdown();
+
+        assertThat(registered()).isEmpty();
+        assertThat(loop.registered()).isNull();
+        assertThat(registry.deregisters.get()).isEqualTo(1);
+
+        loop.shutdown();
+
+        assertThat(registry.deregisters.get()).as("idempotent").isEqualTo(1);
+
+        loop.onBind(bound());
+        loop.step(T0 + 10);
+        loop.step(T0 + 5 * HEARTBEAT);
+
+        assertThat(registered()).isEmpty();
+        assertThat(registry.registers.get()).isEqualTo(1);
+    }
+
+    @Test
+    void shutdown_nothingRegistered_callsNoRegistry() {
+        RegistrationLoop loop = loop("");
+
+        loop.shutdown();
+
+        assertThat(registry.calls()).isZero();
+    }
+
+    @Test
+    void shutdown_registryUnavailable_doesNotThrow() throws IOException {
+        RegistrationLoop loop = loop("");
+        loop.onBind(bound());
+        loop.step(T0);
+        registry.failing = true;
+
+        loop.shutdown();
+
+        assertThat(registry.deregisters.get()).isEqualTo(1);
+    }
+
+    @Test
+    void shutdown_withDrain_deregistersFirstThenWaitsTheDrain() throws IOException {
+        RegistrationLoop loop = loop("drain=200ms");
+        loop.onBind(bound());
+        loop.step(T0);
+
+        long start = System.nanoTime();
+        loop.shutdown();
+        long returned = System.nanoTime();
+
+        assertThat(registry.lastDeregisterNanos.get() - start).as("deregistered before the drain")
+                .isLessThan(Duration.ofSeconds(1).toNanos());
+        assertThat(returned - registry.lastDeregisterNanos.get()).as("then drained")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos())
+                .isLessThan(Duration.ofSeconds(5).toNanos());
+    }
+
+    @Test
+    void shutdown_withDrainButNothingRegistered_returnsWithoutWaiting() {
+        RegistrationLoop loop = loop("drain=3s");
+
+        long start = System.nanoTime();
+        loop.shutdown();
+
+        assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(2).toNanos());
+    }
+
+    // ---- monotonic time
+
+    /** Regression: the deadlines started at 0, so a monotonic clock reading below 0 never registered. */
+    @Test
+    void step_negativeMonotonicTime_registersAndRenews() throws IOException {
+        RegistrationLoop loop = loop("");
+        loop.onBind(bound());
+        long start = -5_000_000_000L;
+
+        loop.step(start);
+
+        assertThat(registered()).hasSize(1);
+
+        loop.step(start + HEARTBEAT);
+
+        assertThat(registry.renews.get()).isEqualTo(1);
+    }
+
+    /**
+     * The in-memory registry, with call counters and a switch that makes every call throw, as an unreachable
+     * registry does. Failed calls are counted too.
+     */
+    private static final class SwitchableRegistry implements ServiceRegistry {
+        private final ServiceRegistry delegate;
+        final AtomicInteger registers = new AtomicInteger();
+        final AtomicInteger renews = new AtomicInteger();
+        final AtomicInteger deregisters = new AtomicInteger();
+        final AtomicLong lastDeregisterNanos = new AtomicLong();
+        volatile boolean failing;
+        volatile java.util.function.Supplier<RuntimeException> failure =
+                () -> new RegistryUnavailableException("registry memory: is unreachable (switched off by the test)",
+                        new IOException("connection refused"));
+
+        SwitchableRegistry(ServiceRegistry delegate) {
+            this.delegate = delegate;
+        }
+
+        int calls() {
+            return registers.get() + renews.get() + deregisters.get();
+        }
+
+        private void maybeFail() {
+            if (failing) {
+                throw failure.get();
+            }
+        }
+
+        @Override
+        public void register(ServiceInstance instance, Duration ttl) {
+            registers.incrementAndGet();
+            maybeFail();
+            delegate.register(instance, ttl);
+        }
+
+        @Override
+        public boolean renew(String service, String id) {
+            renews.incrementAndGet();
+            maybeFail();
+            return delegate.renew(service, id);
+        }
+
+        @Override
+        public boolean deregister(String service, String id) {
+            deregisters.incrementAndGet();
+            lastDeregisterNanos.set(System.nanoTime());
+            maybeFail();
+            return delegate.deregister(service, id);
+        }
+
+        @Override
+        public List<ServiceInstance> instances(String service) {
+            maybeFail();
+            return delegate.instances(service);
+        }
+
+        @Override
+        public Set<String> services() {
+            maybeFail();
+            return delegate.services();
+        }
+
+        @Override
+        public Subscription watch(String service, Consumer<RegistryEvent> listener) {
+            maybeFail();
+            return delegate.watch(service, listener);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}
