@@ -115,10 +115,10 @@ public final class AgentConfigParser {
                 eq = -1;
             }
             if (eq < 0) {
+                if (piece.isBlank()) {
+                    continue; // "a=1,,b=2" or a trailing comma left by a launch template
+                }
                 if (lastKey == null) {
-                    if (piece.isBlank()) {
-                        continue;
-                    }
                     throw new IllegalArgumentException("agent argument '" + RegistryUris.mask(piece.trim())
                             + "' has no value; write key=value pairs separated by commas, keys: " + keyList());
                 }

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations written {@code 500ms}, {@code 3s}, {@code 2m}, {@code 1h}; a bare number means seconds. */
+/** Parses durations written {@code 500ms}, {@code 3s}, {@code 2m}, {@code 1h}, {@code 1d}; a bare number means seconds. */
 public final class Durations {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?");
 
     private Durations() {
     }
@@ -19,7 +19,7 @@ public final class Durations {
         Matcher matcher = DURATION.matcher(value == null ? "" : value.trim());
         if (!matcher.matches()) {
             throw new IllegalArgumentException(key + "=" + value
-                    + " is not a duration; write it like 500ms, 3s, 2m or 1h (a bare number means seconds)");
+                    + " is not a duration; write it like 500ms, 3s, 2m, 1h or 1d (a bare number means seconds)");
         }
         long amount = Long.parseLong(matcher.group(1));
         String unit = matcher.group(2) == null ? "s" : matcher.group(2);
@@ -28,6 +28,8 @@ public final class Durations {
                 return Duration.ofMillis(amount);
             case "m":
                 return Duration.ofMinutes(amount);
+            case "d":
+                return Duration.ofDays(amount);
             case "h":
                 return Duration.ofHours(amount);
             default:

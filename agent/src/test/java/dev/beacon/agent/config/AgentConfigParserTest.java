@@ -257,7 +257,7 @@ class AgentConfigParserTest {
     void parse_badDuration_throwsNamingKeyValueAndForm(String args, String expected) {
         IllegalArgumentException e = parseFails(args);
 
-        assertThat(e.getMessage()).contains(expected, "write it like 500ms, 3s, 2m or 1h");
+        assertThat(e.getMessage()).contains(expected, "write it like 500ms, 3s, 2m, 1h or 1d");
     }
 
     @ParameterizedTest
@@ -527,5 +527,12 @@ class AgentConfigParserTest {
 
         assertThrows(UnsupportedOperationException.class, () -> config.metadata().put("b", "2"));
         assertThrows(UnsupportedOperationException.class, () -> config.excludePorts().add(1));
+    }
+
+    @org.junit.jupiter.api.Test
+    void parse_trailingAndDoubledCommas_areIgnored() {
+        AgentConfig config = AgentConfigParser.parse("service=orders,,ttl=3s,", java.util.Map.of(), java.util.Map.of());
+        assertThat(config.service()).isEqualTo("orders");
+        assertThat(config.ttl()).isEqualTo(java.time.Duration.ofSeconds(3));
     }
 }

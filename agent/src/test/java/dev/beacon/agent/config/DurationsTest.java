@@ -25,6 +25,11 @@ class DurationsTest {
         assertThat(Durations.parse("ttl", text)).isEqualTo(Duration.ofMillis(millis));
     }
 
+    @org.junit.jupiter.api.Test
+    void parse_days_areAccepted() {
+        assertThat(Durations.parse("ttl", "1d")).isEqualTo(Duration.ofDays(1));
+    }
+
     @ParameterizedTest
     @CsvSource({"5, 5", "0, 0", "86400, 86400"})
     void parse_bareNumber_meansSeconds(String text, long seconds) {
@@ -32,7 +37,7 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "abc", "s", "ms", "-1s", "1.5s", "3 s", "3S", "1d", "10sec", "1h30m", "+3s",
+    @ValueSource(strings = {"", " ", "abc", "s", "ms", "-1s", "1.5s", "3 s", "3S", "1w", "10sec", "1h30m", "+3s",
             "1e3", "3s,", "1234567890"})
     void parse_badForm_throwsNamingKeyValueAndForm(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -40,7 +45,7 @@ class DurationsTest {
 
         assertThat(e.getMessage())
                 .startsWith("heartbeat=" + text + " is not a duration")
-                .contains("500ms, 3s, 2m or 1h", "a bare number means seconds");
+                .contains("500ms, 3s, 2m, 1h or 1d", "a bare number means seconds");
     }
 
     @ParameterizedTest
