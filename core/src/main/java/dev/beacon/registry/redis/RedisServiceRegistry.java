@@ -52,9 +52,10 @@ import java.util.concurrent.locks.LockSupport;
  * one minute, so a service whose members all died leaves nothing behind.
  *
  * <p><b>Round trips:</b> {@link #instances} is one script call whatever the number of instances; {@link #register},
- * {@link #renew} and {@link #deregister} are one atomic, idempotent script call each (in Cluster mode a second call
- * updates the services index, which lives in another slot); {@link #services} is one call (Cluster: one more
- * pipelined call per node to confirm each candidate still has a live lease).
+ * {@link #renew} and {@link #deregister} are one atomic, idempotent script call each (in Cluster mode the services
+ * index, which lives in another slot, is updated in the same pipeline: still one round trip, to two nodes in
+ * parallel); {@link #services} is one call (Cluster: one more pipelined call to confirm each candidate still holds a
+ * live lease).
  *
  * <p><b>Watch:</b> events are pushed through Redis pub/sub within milliseconds of a change. Expiries are found by a
  * sweeper that every watching registry runs for its watched services every {@code 500 ms}, so an instance whose
@@ -79,6 +80,8 @@ public final class RedisServiceRegistry implements ServiceRegistry {
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final Map<String, java.util.concurrent.CountDownLatch> subscribed = new ConcurrentHashMap<>();
     private final Map<String, GatedListener> markers = new ConcurrentHashMap<>();
+    /** Cluster: the TTL of registrations made through this handle, for the index update that goes with renewals. */
+    private final Map<String, Long> ttls = new ConcurrentHashMap<>();
     private final Object clientLock = new Object();
     private volatile UnifiedJedis client;
     private volatile Thread subscriber;
@@ -114,29 +117,35 @@ public final class RedisServiceRegistry implements ServiceRegistry {
         ObjectNode json = InstanceCodec.toJson(instance);
         json.put("ttlMillis", ttl.toMillis());
         String service = instance.service();
-        Object expires = call("register " + service + "/" + instance.id(), RedisScript.REGISTER,
-                keys(service, true), List.of(instance.id(), InstanceCodec.toString(json),
-                        Long.toString(ttl.toMillis()), channel(service), Long.toString(KEY_GRACE_MILLIS), service));
-        indexInCluster(service, expires);
+        List<String> args = List.of(instance.id(), InstanceCodec.toString(json), Long.toString(ttl.toMillis()),
+                channel(service), Long.toString(KEY_GRACE_MILLIS), service);
+        String operation = "register " + service + "/" + instance.id();
+        if (cluster) {
+            ttls.put(service + "/" + instance.id(), ttl.toMillis());
+            callWithIndex(operation, RedisScript.REGISTER, keys(service, true), args, service, ttl.toMillis());
+        } else {
+            call(operation, RedisScript.REGISTER, keys(service, true), args);
+        }
     }
 
     @Override
     public boolean renew(String service, String id) {
         ServiceInstance.checkServiceName(service);
         ServiceInstance.checkInstanceId(id);
-        Object expires = call("renew " + service + "/" + id, RedisScript.RENEW, keys(service, true),
-                List.of(id, channel(service), Long.toString(KEY_GRACE_MILLIS), service));
-        if (expires instanceof Long value && value > 0) {
-            indexInCluster(service, expires);
-            return true;
-        }
-        return false;
+        List<String> args = List.of(id, channel(service), Long.toString(KEY_GRACE_MILLIS), service);
+        String operation = "renew " + service + "/" + id;
+        Object expires = cluster
+                ? callWithIndex(operation, RedisScript.RENEW, keys(service, true), args, service,
+                        ttls.getOrDefault(service + "/" + id, KEY_GRACE_MILLIS))
+                : call(operation, RedisScript.RENEW, keys(service, true), args);
+        return expires instanceof Long value && value > 0;
     }
 
     @Override
     public boolean deregister(String service, String id) {
         ServiceInstance.checkServiceName(service);
         ServiceInstance.checkInstanceId(id);
+        ttls.remove(service + "/" + id);
         Object live = call("deregister " + service + "/" + id, RedisScript.DEREGISTER, keys(service, true),
                 List.of(id, channel(service), service));
         return Long.valueOf(1).equals(live);
@@ -355,13 +364,27 @@ public final class RedisServiceRegistry implements ServiceRegistry {
         }
     }
 
-    private void indexInCluster(String service, Object expires) {
-        if (cluster && expires instanceof Long deadline && deadline > 0) {
-            try {
-                client().zadd(indexKey(), deadline, service, redis.clients.jedis.params.ZAddParams.zAddParams().gt());
-            } catch (JedisException e) {
-                throw unavailable("index " + service, e);
-            }
+    /**
+     * Cluster: the services index lives in another slot than the service, so a script cannot update both. The
+     * service's script and the index update go out in one pipeline (one round trip to the two nodes, in parallel);
+     * the index entry is timed by the index node's clock and only nominates candidates that {@link #services()}
+     * confirms against the service's own, server-timed leases.
+     */
+    private Object callWithIndex(String operation, RedisScript script, List<String> keys, List<String> args,
+                                 String service, long ttlMillis) {
+        checkOpen();
+        Response<Object> result;
+        try (AbstractPipeline pipeline = client().pipelined()) {
+            result = pipeline.eval(script.source(), keys, args);
+            pipeline.eval(RedisScript.INDEX.source(), List.of(indexKey()), List.of(service, Long.toString(ttlMillis)));
+            pipeline.sync();
+        } catch (JedisException e) {
+            throw unavailable(operation, e);
+        }
+        try {
+            return result.get();
+        } catch (JedisException e) {
+            throw unavailable(operation, e);
         }
     }
 

@@ -24,7 +24,8 @@ public enum RedisScript {
     INSTANCES("instances.lua"),
     SERVICES("services.lua"),
     LIVE_COUNT("live-count.lua"),
-    SWEEP("sweep.lua");
+    SWEEP("sweep.lua"),
+    INDEX("index.lua");
 
     private final String source;
     private final String sha1;
