@@ -1,0 +1,386 @@
+package dev.beacon.client;
+
+import dev.beacon.RegistryUnavailableException;
+import dev.beacon.ServiceInstance;
+import dev.beacon.balance.Endpoint;
+import dev.beacon.balance.LoadBalancer;
+import dev.beacon.client.internal.ClientSettings;
+import dev.beacon.client.internal.FailoverCache;
+import dev.beacon.client.internal.ServiceState;
+import dev.beacon.registry.ServiceRegistry;
+import dev.beacon.registry.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Finds instances of other services: client-side discovery over any {@link ServiceRegistry}.
+ *
+ * <pre>{@code
+ * DiscoveryClient client = DiscoveryClient.builder(Registries.open("redis://10.0.0.7:6379"))
+ *         .balancer(LoadBalancer::leastInFlight)
+ *         .filter(InstanceFilters.metadata("version", "2.*"))
+ *         .build();
+ * Optional<ServiceInstance> one = client.choose("orders");
+ * try (Call call = client.begin("orders")) { ... call.failed() on error ... }
+ * }</pre>
+ *
+ * <p><b>Freshness.</b> Every service asked for is read once, then kept current by the registry's watch events (push:
+ * within milliseconds on Redis and memory registries, within the poll interval on the file registry) and re-read
+ * every {@code refreshInterval} (default 30 s) in case an event was lost. Lookups never touch the registry: they read
+ * an immutable local snapshot, so {@link #choose} costs a map lookup plus the balancer.
+ *
+ * <p><b>When the registry is unreachable</b> the client keeps serving its last known good snapshot (see
+ * {@link #view} for its age and staleness) instead of returning nothing; with a {@link Builder#failoverCache
+ * failover cache} it even starts from the snapshot of its last run.
+ *
+ * <p><b>What is routable.</b> Instances that pass the filter, with status {@code UP}, not ejected. With a local zone,
+ * instances of that zone are preferred while any of them is UP. When fewer than the protection threshold (default
+ * 50 %) of the candidates are healthy, the client balances over all candidates — UP or DOWN, ejected or not — as
+ * Envoy's panic mode does, and logs it; {@link ServiceView#panic()} shows it. Instances that just became UP get a
+ * weight that ramps from 10 % to 100 % over the slow-start window (off by default). Calls reported through
+ * {@link #begin} eject an instance after consecutive failures (default 5) for 30 s, doubling on each repeat up to 5
+ * min; no more than half the instances are ejected, counted after the ejection, and at least one always remains.
+ *
+ * <p>Thread-safe. {@link #close()} stops the client's thread and watches.
+ */
+public final class DiscoveryClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DiscoveryClient.class);
+    private static final long MAINTENANCE_MILLIS = 500;
+
+    private final ServiceRegistry registry;
+    private final ClientSettings settings;
+    private final Optional<FailoverCache> failoverCache;
+    private final Map<String, ServiceState> services = new ConcurrentHashMap<>();
+    private final Map<String, Subscription> watches = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private volatile boolean closed;
+
+    private DiscoveryClient(Builder builder) {
+        this.registry = builder.registry;
+        this.settings = new ClientSettings(builder.filter, builder.balancer, Optional.ofNullable(builder.localZone),
+                builder.panicThreshold, builder.ejectAfterFailures, builder.baseEjection, builder.maxEjection,
+                builder.maxEjectedFraction, builder.slowStart, 0.1, builder.refreshInterval, builder.clock);
+        this.failoverCache = Optional.ofNullable(builder.failoverCache).map(FailoverCache::new);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "beacon-discovery-client");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long refresh = settings.refreshInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::refreshAll, refresh, refresh, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts a builder over {@code registry} (which the client does not close). */
+    public static Builder builder(ServiceRegistry registry) {
+        return new Builder(registry);
+    }
+
+    /** The routable instances of {@code service}, from the local snapshot; empty if none. */
+    public List<ServiceInstance> instances(String service) {
+        List<Endpoint> endpoints = state(service).view().endpoints();
+        List<ServiceInstance> instances = new ArrayList<>(endpoints.size());
+        endpoints.forEach(endpoint -> instances.add(endpoint.instance()));
+        return List.copyOf(instances);
+    }
+
+    /** One routable instance of {@code service} picked by the balancer; empty if none. */
+    public Optional<ServiceInstance> choose(String service) {
+        return choose(service, null);
+    }
+
+    /** Like {@link #choose(String)}, with a key for consistent hashing (ignored by other balancers). */
+    public Optional<ServiceInstance> choose(String service, String key) {
+        ServiceState state = state(service);
+        List<Endpoint> endpoints = state.view().endpoints();
+        if (endpoints.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(state.balancer().choose(endpoints, key).instance());
+    }
+
+    /**
+     * Chooses an instance and opens a call to it.
+     *
+     * @throws NoInstanceAvailableException if no instance is routable
+     */
+    public Call begin(String service) {
+        return begin(service, null);
+    }
+
+    /** Like {@link #begin(String)}, with a key for consistent hashing. */
+    public Call begin(String service, String key) {
+        ServiceState state = state(service);
+        List<Endpoint> endpoints = state.view().endpoints();
+        if (endpoints.isEmpty()) {
+            throw new NoInstanceAvailableException("no routable instance of '" + service + "' in " + registry
+                    + " (known: " + state.describe().known().size() + ")");
+        }
+        Endpoint endpoint = state.balancer().choose(endpoints, key);
+        endpoint.callStarted();
+        return new CallHandle(state, endpoint, System.nanoTime());
+    }
+
+    /** What the client knows of {@code service}: instances, age and staleness, panic mode, ejections. */
+    public ServiceView view(String service) {
+        return state(service).describe();
+    }
+
+    private ServiceState state(String service) {
+        ServiceState state = services.get(service);
+        if (state != null) {
+            return state;
+        }
+        ServiceInstance.checkServiceName(service);
+        if (closed) {
+            throw new IllegalStateException("discovery client is closed");
+        }
+        return services.computeIfAbsent(service, name -> {
+            ServiceState created = new ServiceState(name, settings);
+            load(created, true);
+            return created;
+        });
+    }
+
+    /** First read of a service: registry, else the failover cache; then subscribe to its events. */
+    private void load(ServiceState state, boolean first) {
+        try {
+            watch(state);
+            List<ServiceInstance> listed = registry.instances(state.service());
+            state.replaceAll(listed, first);
+            failoverCache.ifPresent(cache -> cache.save(state.service(), listed));
+        } catch (RegistryUnavailableException e) {
+            state.markStale();
+            if (!state.loaded()) {
+                Optional<List<ServiceInstance>> cached = failoverCache.flatMap(cache -> cache.load(state.service()));
+                cached.ifPresent(instances -> {
+                    state.replaceAll(instances, true);
+                    state.markStale();
+                });
+                log.warn("registry {} unavailable; {} starts from {}", registry, state.service(),
+                        cached.isPresent() ? "its failover cache" : "nothing", e);
+            } else {
+                log.warn("registry {} unavailable; serving the last known instances of {}", registry,
+                        state.service(), e);
+            }
+        }
+    }
+
+    private void watch(ServiceState state) {
+        if (watches.containsKey(state.service())) {
+            return;
+        }
+        Subscription subscription = registry.watch(state.service(), event -> {
+            state.apply(event);
+        });
+        if (watches.putIfAbsent(state.service(), subscription) != null) {
+            subscription.close();
+        }
+    }
+
+    /** Re-reads every known service (the pull half of freshness). */
+    void refreshAll() {
+        for (ServiceState state : services.values()) {
+            if (closed) {
+                return;
+            }
+            try {
+                load(state, false);
+            } catch (RuntimeException e) {
+                log.warn("refreshing {} failed; keeping the last known instances", state.service(), e);
+            }
+        }
+    }
+
+    /** Ends ejections and advances slow start. */
+    void maintain() {
+        for (ServiceState state : services.values()) {
+            try {
+                state.maintain();
+            } catch (RuntimeException e) {
+                log.warn("maintenance of {} failed", state.service(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        watches.values().forEach(Subscription::close);
+        watches.clear();
+    }
+
+    private static final class CallHandle implements Call {
+        private final ServiceState state;
+        private final Endpoint endpoint;
+        private final long startedAt;
+        private boolean failed;
+        private boolean closed;
+
+        CallHandle(ServiceState state, Endpoint endpoint, long startedAt) {
+            this.state = state;
+            this.endpoint = endpoint;
+            this.startedAt = startedAt;
+        }
+
+        @Override
+        public ServiceInstance instance() {
+            return endpoint.instance();
+        }
+
+        @Override
+        public void failed() {
+            failed = true;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            endpoint.callFinished(System.nanoTime() - startedAt);
+            state.outcome(endpoint.instance().id(), !failed);
+        }
+    }
+
+    /** Configures a {@link DiscoveryClient}; setters fail fast on bad values. Not thread-safe. */
+    public static final class Builder {
+        private final ServiceRegistry registry;
+        private Predicate<ServiceInstance> filter = instance -> true;
+        private Supplier<LoadBalancer> balancer;
+        private String localZone;
+        private double panicThreshold = 0.5;
+        private int ejectAfterFailures = 5;
+        private Duration baseEjection = Duration.ofSeconds(30);
+        private Duration maxEjection = Duration.ofMinutes(5);
+        private double maxEjectedFraction = 0.5;
+        private Duration slowStart = Duration.ZERO;
+        private Duration refreshInterval = Duration.ofSeconds(30);
+        private Clock clock = Clock.systemUTC();
+        private Path failoverCache;
+
+        private Builder(ServiceRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+        }
+
+        /** Only instances matching {@code filter} (see {@link InstanceFilters}); status is checked separately. */
+        public Builder filter(Predicate<ServiceInstance> filter) {
+            this.filter = Objects.requireNonNull(filter, "filter");
+            return this;
+        }
+
+        /** The balancer, one per service: {@code LoadBalancer::roundRobin} (the default), ... */
+        public Builder balancer(Supplier<LoadBalancer> balancer) {
+            this.balancer = Objects.requireNonNull(balancer, "balancer");
+            return this;
+        }
+
+        /** Prefers instances whose metadata {@code zone} is {@code zone}, falling back to all when none is UP. */
+        public Builder localZone(String zone) {
+            this.localZone = Objects.requireNonNull(zone, "zone");
+            return this;
+        }
+
+        /** Fraction 0..1 of healthy candidates below which all candidates are used (default 0.5; 0 = never). */
+        public Builder panicThreshold(double fraction) {
+            if (!(fraction >= 0 && fraction <= 1)) {
+                throw new IllegalArgumentException("panic threshold must be 0..1, but was " + fraction);
+            }
+            this.panicThreshold = fraction;
+            return this;
+        }
+
+        /**
+         * Outlier ejection: after {@code consecutiveFailures} failed calls an instance is ejected for
+         * {@code baseEjection}, doubling on each repeat up to {@code maxEjection}; at most {@code maxEjectedFraction}
+         * of the instances are ejected at once. Defaults: 5, 30 s, 5 min, 0.5.
+         */
+        public Builder outlierEjection(int consecutiveFailures, Duration baseEjection, Duration maxEjection,
+                                       double maxEjectedFraction) {
+            if (consecutiveFailures < 1) {
+                throw new IllegalArgumentException("consecutive failures must be at least 1, but was "
+                        + consecutiveFailures);
+            }
+            if (baseEjection == null || baseEjection.isNegative() || baseEjection.isZero()
+                    || maxEjection == null || maxEjection.compareTo(baseEjection) < 0) {
+                throw new IllegalArgumentException("ejection times must satisfy 0 < base <= max, but were "
+                        + baseEjection + " and " + maxEjection);
+            }
+            if (!(maxEjectedFraction >= 0 && maxEjectedFraction <= 1)) {
+                throw new IllegalArgumentException("max ejected fraction must be 0..1, but was " + maxEjectedFraction);
+            }
+            this.ejectAfterFailures = consecutiveFailures;
+            this.baseEjection = baseEjection;
+            this.maxEjection = maxEjection;
+            this.maxEjectedFraction = maxEjectedFraction;
+            return this;
+        }
+
+        /** Ramps the weight of a newly UP instance from 10 % to 100 % over {@code window} (default 0: off). */
+        public Builder slowStart(Duration window) {
+            if (window == null || window.isNegative()) {
+                throw new IllegalArgumentException("slow start window must be zero or positive, but was " + window);
+            }
+            this.slowStart = window;
+            return this;
+        }
+
+        /** How often every known service is re-read besides its events (default 30 s, at least 100 ms). */
+        public Builder refreshInterval(Duration interval) {
+            if (interval == null || interval.compareTo(Duration.ofMillis(100)) < 0) {
+                throw new IllegalArgumentException("refresh interval must be at least 100ms, but was " + interval);
+            }
+            this.refreshInterval = interval;
+            return this;
+        }
+
+        /** Keeps each service's last snapshot in {@code directory}, used when starting while the registry is down. */
+        public Builder failoverCache(Path directory) {
+            this.failoverCache = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** The clock for ejections and slow start (tests). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Builds and starts the client (one daemon thread). */
+        public DiscoveryClient build() {
+            if (balancer == null) {
+                balancer = DefaultBalancer::new;
+            }
+            return new DiscoveryClient(this);
+        }
+    }
+
+    /** Round robin until the balancers of {@code dev.beacon.balance} provide {@code LoadBalancer.roundRobin()}. */
+    private static final class DefaultBalancer implements LoadBalancer {
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Endpoint choose(List<Endpoint> endpoints, String key) {
+            return endpoints.get(Math.floorMod(next.getAndIncrement(), endpoints.size()));
+        }
+    }
+}
