@@ -12,7 +12,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "beacon", mixinStandardHelpOptions = true, versionProvider = BeaconCommand.Version.class,
         description = "Zero-code service discovery for the JVM.",
-        subcommands = {ListCommand.class, VersionCommand.class},
+        subcommands = {ListCommand.class, GetCommand.class, WatchCommand.class, RegisterCommand.class,
+            DeregisterCommand.class, VersionCommand.class},
         footer = {"", "As an agent: java -javaagent:beacon-agent.jar=service=orders,meta.version=1.4 -jar app.jar"})
 public final class BeaconCommand implements Runnable {
 
@@ -37,9 +38,10 @@ public final class BeaconCommand implements Runnable {
                 .setExitCodeExceptionMapper(Errors::exitCode)
                 .setExecutionExceptionHandler(Errors::handle)
                 .setParameterExceptionHandler((e, a) -> {
-                    e.getCommandLine().getErr().println("beacon: " + e.getMessage()
-                            + " (see: java -jar beacon-agent.jar " + e.getCommandLine().getCommandName()
-                            + " --help)");
+                    String command = e.getCommandLine().getCommandSpec().qualifiedName(" ");
+                    e.getCommandLine().getErr().println(command + ": " + e.getMessage() + " (see: java -jar "
+                            + "beacon-agent.jar " + command.replaceFirst("^beacon ?", "") + (command.equals("beacon")
+                            ? "" : " ") + "--help)");
                     return USAGE;
                 });
         return commandLine.execute(args);
