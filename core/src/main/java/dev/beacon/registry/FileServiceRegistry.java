@@ -170,6 +170,19 @@ public final class FileServiceRegistry implements ServiceRegistry {
     }
 
     @Override
+    public List<Lease> leases(String service) {
+        ServiceInstance.checkServiceName(service);
+        checkOpen();
+        List<Lease> live = new ArrayList<>();
+        for (Entry entry : readService(service).values()) {
+            live.add(new Lease(entry.instance(), java.time.Instant.ofEpochMilli(entry.expiresAt() - entry.ttlMillis()),
+                    java.time.Instant.ofEpochMilli(entry.expiresAt())));
+        }
+        live.sort(Comparator.comparing(l -> l.instance().id()));
+        return List.copyOf(live);
+    }
+
+    @Override
     public Set<String> services() {
         checkOpen();
         Set<String> names = new TreeSet<>();

@@ -122,6 +122,26 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
     }
 
     @Override
+    public List<dev.beacon.registry.Lease> leases(String service) {
+        checkOpen();
+        Map<String, Lease> leases = services.get(ServiceInstance.checkServiceName(service));
+        if (leases == null) {
+            return List.of();
+        }
+        long now = clock.millis();
+        List<dev.beacon.registry.Lease> live = new ArrayList<>();
+        for (Lease lease : leases.values()) {
+            if (lease.expiresAtMillis() > now) {
+                live.add(new dev.beacon.registry.Lease(lease.instance(),
+                        java.time.Instant.ofEpochMilli(lease.expiresAtMillis() - lease.ttl().toMillis()),
+                        java.time.Instant.ofEpochMilli(lease.expiresAtMillis())));
+            }
+        }
+        live.sort(Comparator.comparing(l -> l.instance().id()));
+        return List.copyOf(live);
+    }
+
+    @Override
     public Set<String> services() {
         checkOpen();
         long now = clock.millis();

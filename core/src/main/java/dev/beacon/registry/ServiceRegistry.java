@@ -45,6 +45,16 @@ public interface ServiceRegistry extends AutoCloseable {
     /** The live instances of {@code service}, ordered by id; empty if none. */
     List<ServiceInstance> instances(String service);
 
+    /**
+     * The live instances of {@code service} with their leases (last heartbeat, end), ordered by id. Costs the same
+     * as {@link #instances}. The built-in registries all report leases; the default, for wrappers, says it cannot.
+     *
+     * @throws UnsupportedOperationException if this registry does not report leases
+     */
+    default List<Lease> leases(String service) {
+        throw new UnsupportedOperationException("registry " + this + " does not report leases");
+    }
+
     /** The names of all services with at least one live instance, sorted. */
     Set<String> services();
 

@@ -591,4 +591,20 @@ public abstract class ServiceRegistryContractTest {
                             }));
         }
     }
+
+    @Test
+    void leases_reportLastHeartbeatAndDeadlineOfLiveInstances() {
+        ServiceInstance a = instance("orders", "a");
+        registry.register(a, TTL);
+        List<Lease> leases = registry.leases("orders");
+        assertThat(leases).extracting(Lease::instance).containsExactly(a);
+        Lease lease = leases.get(0);
+        assertThat(Duration.between(lease.renewedAt(), lease.expiresAt())).isEqualTo(TTL);
+        advance(TTL.dividedBy(2));
+        assertThat(registry.renew("orders", "a")).isTrue();
+        assertThat(registry.leases("orders").get(0).renewedAt()).isAfter(lease.renewedAt());
+        advance(TTL.plusMillis(300));
+        assertThat(registry.leases("orders")).isEmpty();
+    }
+
 }

@@ -169,6 +169,32 @@ public final class RedisServiceRegistry implements ServiceRegistry {
     }
 
     @Override
+    public List<dev.beacon.registry.Lease> leases(String service) {
+        ServiceInstance.checkServiceName(service);
+        Object reply = call("read " + service, RedisScript.LEASES, keys(service, false), List.of());
+        List<dev.beacon.registry.Lease> leases = new ArrayList<>();
+        if (reply instanceof List<?> values) {
+            for (int i = 0; i + 1 < values.size(); i += 2) {
+                ServiceInstance instance = decode(service, values.get(i));
+                if (instance == null) {
+                    continue;
+                }
+                try {
+                    long expiresAt = (long) Double.parseDouble(String.valueOf(values.get(i + 1)));
+                    long ttl = InstanceCodec.longValue(InstanceCodec.parse(String.valueOf(values.get(i))
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)), "ttlMillis");
+                    leases.add(new dev.beacon.registry.Lease(instance, java.time.Instant.ofEpochMilli(expiresAt - ttl),
+                            java.time.Instant.ofEpochMilli(expiresAt)));
+                } catch (RuntimeException e) {
+                    log.warn("registry {}: skipping an unreadable lease of {}: {}", uri, service, e.getMessage());
+                }
+            }
+        }
+        leases.sort(Comparator.comparing(l -> l.instance().id()));
+        return List.copyOf(leases);
+    }
+
+    @Override
     public Set<String> services() {
         Object reply = call("list services", RedisScript.SERVICES, List.of(indexKey()),
                 List.of(Long.toString(KEY_GRACE_MILLIS)));

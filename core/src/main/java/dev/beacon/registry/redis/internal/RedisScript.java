@@ -25,7 +25,8 @@ public enum RedisScript {
     SERVICES("services.lua"),
     LIVE_COUNT("live-count.lua"),
     SWEEP("sweep.lua"),
-    INDEX("index.lua");
+    INDEX("index.lua"),
+    LEASES("leases.lua");
 
     private final String source;
     private final String sha1;

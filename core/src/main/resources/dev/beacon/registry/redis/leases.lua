@@ -1,0 +1,14 @@
+-- The live instances of one service with their lease deadlines, in one round trip: json1, deadline1, json2, ...
+-- KEYS[1] instances hash, KEYS[2] leases zset.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local pairs = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf', 'WITHSCORES')
+local result = {}
+for i = 1, #pairs, 2 do
+  local json = redis.call('HGET', KEYS[1], pairs[i])
+  if json then
+    result[#result + 1] = json
+    result[#result + 1] = pairs[i + 1]
+  end
+end
+return result
