@@ -20,15 +20,9 @@ final class Json {
     }
 
     static ObjectNode instance(ServiceInstance instance) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("id", instance.id());
-        node.put("host", instance.host());
-        node.put("port", instance.port());
-        node.put("status", instance.status().name());
-        ObjectNode metadata = node.putObject("metadata");
-        instance.metadata().forEach(metadata::put);
-        ObjectNode ports = node.putObject("ports");
-        instance.ports().forEach(ports::put);
+        ObjectNode node = dev.beacon.registry.internal.InstanceCodec.toJson(instance);
+        node.remove("v");
+        node.remove("service");
         return node;
     }
 
