@@ -42,6 +42,9 @@ public final class BeaconAgent {
                 System.err.println("[beacon] the agent is already running in this JVM; ignoring the second one");
                 return;
             }
+            if (startedByJdkTool(System.getProperty("sun.java.command", ""))) {
+                return; // picked up through JAVA_TOOL_OPTIONS by javac, jps, jcmd, keytool, ...: stay silent
+            }
             AgentConfig config;
             try {
                 config = AgentConfigParser.parse(agentArgs, System.getProperties(), System.getenv());
@@ -68,6 +71,18 @@ public final class BeaconAgent {
         } catch (Throwable t) {
             System.err.println("[beacon] the agent failed to start (" + t + "); the application runs without it");
         }
+    }
+
+    /** JDK command-line tools also read {@code JAVA_TOOL_OPTIONS}; an agent meant for apps must not act in them. */
+    static boolean startedByJdkTool(String command) {
+        String main = command.trim().split("\\s+", 2)[0];
+        for (String prefix : new String[]{"sun.tools.", "com.sun.tools.", "jdk.internal.", "sun.security.tools.",
+            "jdk.jfr.internal.", "sun.jvm.hotspot.", "jdk.jshell.", "sun.rmi.", "jdk.jpackage.", "jdk.jlink."}) {
+            if (main.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code id=} if given, else {@code <hostname>-<pid>-<4 random hex digits>}. */

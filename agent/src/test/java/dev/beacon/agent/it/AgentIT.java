@@ -199,6 +199,37 @@ class AgentIT {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void attach_runningAppWithoutAgent_registersItsExistingPort(Path java) throws Exception {
+        try (JavaProcess app = JavaProcess.start(java, List.of("-XX:+IgnoreUnrecognizedVMOptions",
+                "-XX:+EnableDynamicAgentLoading", "-jar", SAMPLE_JAR.toAbsolutePath().toString()))) {
+            int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
+            JavaProcess.Result attach = JavaProcess.run(java, List.of("-jar", AGENT_JAR.toAbsolutePath().toString(),
+                    "attach", Long.toString(app.pid()), "service=attached,registry=" + registry()),
+                    Duration.ofSeconds(60));
+            assertThat(attach.exitCode()).as(attach.out() + attach.err()).isZero();
+            assertThat(attach.out()).contains("registered attached", ":" + port);
+            assertThat(instances("attached")).extracting(ServiceInstance::port).containsExactly(port);
+            assertThat(app.stderr()).as(app.describe()).noneMatch(l -> l.contains("WARNING"));
+            app.terminate(Duration.ofSeconds(20));
+            assertThat(instances("attached")).isEmpty();
+        }
+    }
+
+    @Test
+    void agent_pickedUpByJdkToolThroughJavaToolOptions_staysSilent() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jps").toString());
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + AGENT_JAR.toAbsolutePath()
+                + "=service=jps,log=debug,registry=" + registry()); // debug: any agent activity prints
+        builder.redirectErrorStream(true);
+        Process jps = builder.start();
+        String output = new String(jps.getInputStream().readAllBytes());
+        assertThat(jps.waitFor()).isZero();
+        assertThat(output).doesNotContain("[beacon]");
+        assertThat(Files.exists(registryDir())).isFalse();
+    }
+
     private void awaitPorts(String service, List<Integer> ports, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
