@@ -91,7 +91,6 @@ public final class RegistrationLoop implements Runnable {
         this.proc = proc;
         this.backoff = new Backoff(Math.min(200, config.heartbeat().toMillis()), config.heartbeat().toMillis());
         this.selfCheck = selfCheck;
-        selfCheck.onResult(this::wakeUp);
     }
 
     private volatile dev.beacon.agent.instrument.BindHooks.Installed hooks;
@@ -145,6 +144,9 @@ public final class RegistrationLoop implements Runnable {
     public void run() {
         if (!openRegistry()) {
             return;
+        }
+        if (selfCheck.enabled()) {
+            selfCheck.onResult(this::wakeUp); // here, not in the constructor: premain creates no lambda for it
         }
         dev.beacon.agent.instrument.BindHooks.Installed installed = hooks;
         if (installed != null) {

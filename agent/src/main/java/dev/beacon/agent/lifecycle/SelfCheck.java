@@ -58,9 +58,10 @@ final class SelfCheck {
     private boolean toldNotReady;
 
     /**
-     * @param config          the settings
-     * @param checkFactory    makes the check; called on the probing thread at the first probe
-     * @param executorFactory makes the executor the probes run on; called at the first probe
+     * @param config          the settings; null for {@link #none()}
+     * @param checkFactory    makes the check, on the probing thread at the first probe; null: the HTTP check
+     *                        {@code config} describes
+     * @param executorFactory makes the executor the probes run on, at the first probe; null: one daemon thread
      */
     SelfCheck(AgentConfig.Health config, Supplier<HealthCheck> checkFactory, Supplier<Executor> executorFactory) {
         this.config = config;
@@ -73,10 +74,12 @@ final class SelfCheck {
         return new SelfCheck(null, null, null);
     }
 
-    /** The self-check {@code config} asks for, or {@link #none()}. Creates no thread and no client. */
+    /**
+     * The self-check {@code config} asks for, or {@link #none()}. Runs in premain, so it only stores the settings: no
+     * thread, no client, not even a lambda.
+     */
     static SelfCheck of(AgentConfig config) {
-        return config.health().map(health -> new SelfCheck(health, () -> httpCheck(health), SelfCheck::daemonThread))
-                .orElseGet(SelfCheck::none);
+        return config.health().isPresent() ? new SelfCheck(config.health().get(), null, null) : none();
     }
 
     private static HealthCheck httpCheck(AgentConfig.Health health) {
@@ -129,7 +132,7 @@ final class SelfCheck {
             return;
         }
         if (executor == null) {
-            executor = executorFactory.get();
+            executor = executorFactory != null ? executorFactory.get() : daemonThread();
         }
         int probeGeneration = generation;
         probing = true;
@@ -146,7 +149,7 @@ final class SelfCheck {
         try {
             HealthCheck c = check;
             if (c == null) {
-                c = checkFactory.get();
+                c = checkFactory != null ? checkFactory.get() : httpCheck(config);
                 check = c;
             }
             result = c.check(target);
