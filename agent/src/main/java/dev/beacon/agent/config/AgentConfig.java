@@ -1,6 +1,9 @@
 package dev.beacon.agent.config;
 
+import dev.beacon.health.HealthThresholds;
+
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -21,6 +24,7 @@ import java.util.Set;
  * @param metadata     {@code meta.<key>=<value>} pairs
  * @param excludePorts {@code exclude-ports=}; ports never registered
  * @param drain        {@code drain=}; how long shutdown waits after deregistering, before the app's own hooks run
+ * @param health       {@code health=} and its companions; empty when the app is registered UP without checks
  * @param logLevel     {@code log=}; the agent's log level
  */
 public record AgentConfig(
@@ -35,10 +39,34 @@ public record AgentConfig(
         Map<String, String> metadata,
         Set<Integer> excludePorts,
         Duration drain,
+        Optional<Health> health,
         String logLevel) {
 
     public AgentConfig {
         metadata = Map.copyOf(metadata);
         excludePorts = Set.copyOf(excludePorts);
+        Objects.requireNonNull(health, "health");
+    }
+
+    /**
+     * The self-check.
+     *
+     * @param target     {@code health=}: a path probed on the registered port ({@code /health}) or a full URL
+     *                   ({@code http://127.0.0.1:8081/ready})
+     * @param interval   {@code health-interval=}; time between probes
+     * @param thresholds {@code health-rise=} and {@code health-fall=}
+     */
+    public record Health(String target, Duration interval, HealthThresholds thresholds) {
+
+        public Health {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(thresholds, "thresholds");
+        }
+
+        /** Whether {@link #target} is a path on the registered port rather than a full URL. */
+        public boolean isPath() {
+            return target.startsWith("/");
+        }
     }
 }

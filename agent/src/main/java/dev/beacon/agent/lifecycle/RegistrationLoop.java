@@ -1,7 +1,6 @@
 package dev.beacon.agent.lifecycle;
 
 import dev.beacon.ServiceInstance;
-import dev.beacon.Status;
 import dev.beacon.agent.config.AgentConfig;
 import dev.beacon.agent.detect.AdvertisedAddress;
 import dev.beacon.agent.detect.Listener;
@@ -11,6 +10,7 @@ import dev.beacon.registry.RegistryUris;
 import dev.beacon.registry.ServiceRegistry;
 import org.slf4j.Logger;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +35,8 @@ import java.util.function.Supplier;
  *       every heartbeat; a renewal that reports the lease lost registers again;</li>
  *   <li>registry failures back off exponentially with jitter, capped at the heartbeat interval, with one warning
  *       when the registry becomes unreachable, one a minute while it stays so, and one line when it is back;</li>
+ *   <li>with {@code health=}, the instance is registered {@code STARTING} and its status follows the
+ *       {@link SelfCheck}'s probes (which run on their own thread): each change is registered at once;</li>
  *   <li>{@link #shutdown()} runs on the JVM's shutdown thread before the app's own hooks: it deregisters, then
  *       waits the drain period.</li>
  * </ul>
@@ -53,6 +55,7 @@ public final class RegistrationLoop implements Runnable {
     private final Set<Integer> excludedPorts;
     private final String instanceId;
     private final ProcNetListeners proc;
+    private final SelfCheck selfCheck;
     private final ConcurrentLinkedQueue<Object> bound = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
@@ -73,6 +76,12 @@ public final class RegistrationLoop implements Runnable {
 
     public RegistrationLoop(AgentConfig config, Supplier<ServiceRegistry> registryFactory, Set<Integer> jvmOwnPorts,
                             String instanceId, ProcNetListeners proc) {
+        this(config, registryFactory, jvmOwnPorts, instanceId, proc, SelfCheck.of(config));
+    }
+
+    /** With a given self-check (tests: a fake check on the calling thread). */
+    RegistrationLoop(AgentConfig config, Supplier<ServiceRegistry> registryFactory, Set<Integer> jvmOwnPorts,
+                     String instanceId, ProcNetListeners proc, SelfCheck selfCheck) {
         this.config = Objects.requireNonNull(config, "config");
         this.registryFactory = Objects.requireNonNull(registryFactory, "registryFactory");
         this.excludedPorts = new java.util.HashSet<>(config.excludePorts());
@@ -81,6 +90,7 @@ public final class RegistrationLoop implements Runnable {
         this.instanceId = instanceId;
         this.proc = proc;
         this.backoff = new Backoff(Math.min(200, config.heartbeat().toMillis()), config.heartbeat().toMillis());
+        this.selfCheck = selfCheck;
     }
 
     private volatile dev.beacon.agent.instrument.BindHooks.Installed hooks;
@@ -102,10 +112,14 @@ public final class RegistrationLoop implements Runnable {
     public void onBind(Object socket) {
         if (!stopping && socket != null) {
             bound.add(socket);
-            Thread t = thread;
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
+            wakeUp();
+        }
+    }
+
+    private void wakeUp() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -130,6 +144,9 @@ public final class RegistrationLoop implements Runnable {
     public void run() {
         if (!openRegistry()) {
             return;
+        }
+        if (selfCheck.enabled()) {
+            selfCheck.onResult(this::wakeUp); // here, not in the constructor: premain creates no lambda for it
         }
         dev.beacon.agent.instrument.BindHooks.Installed installed = hooks;
         if (installed != null) {
@@ -182,12 +199,24 @@ public final class RegistrationLoop implements Runnable {
             nextScanAt = now + (listeners.isEmpty() ? SCAN_UNTIL_FOUND_MILLIS : SCAN_PERIOD_MILLIS);
         }
         ServiceInstance desired = desiredInstance();
+        if (registered != null && desired != null) {
+            selfCheck.probeIfDue(now, probeTarget(desired));
+        }
+        if (registered != null && selfCheck.takeResult(registered)) {
+            desired = desiredInstance();
+        }
         if (now < nextAttemptAt) {
             return;
         }
         try {
             if (!Objects.equals(desired, registered)) {
+                boolean wasRegistered = registered != null;
                 apply(desired);
+                if (!wasRegistered) {
+                    selfCheck.registered(now);
+                } else if (registered == null) {
+                    selfCheck.deregistered();
+                }
                 nextHeartbeatAt = now + config.heartbeat().toMillis();
             } else if (registered != null && now >= nextHeartbeatAt) {
                 if (!registry.renew(registered.service(), registered.id())) {
@@ -233,9 +262,10 @@ public final class RegistrationLoop implements Runnable {
         registered = desired;
         if (lastAnnounced == null || lastAnnounced.port() != desired.port()
                 || !lastAnnounced.host().equals(desired.host()) || !lastAnnounced.ports().equals(desired.ports())) {
-            log.info("registered service={} id={} at {}{} in {} (ttl {} ms, heartbeat {} ms)", desired.service(),
+            log.info("registered service={} id={} at {}{} in {} (ttl {} ms, heartbeat {} ms){}", desired.service(),
                     desired.id(), desired.address(), desired.ports().isEmpty() ? "" : " ports " + desired.ports(),
-                    RegistryUris.mask(config.registry()), config.ttl().toMillis(), config.heartbeat().toMillis());
+                    RegistryUris.mask(config.registry()), config.ttl().toMillis(), config.heartbeat().toMillis(),
+                    selfCheck.enabled() ? " as " + desired.status() + "; health " + selfCheck.describe() : "");
         }
         lastAnnounced = desired;
     }
@@ -276,7 +306,8 @@ public final class RegistrationLoop implements Runnable {
         return changed;
     }
 
-    private ServiceInstance desiredInstance() {
+    /** The listener whose port is registered; null if none. */
+    private Listener primary() {
         if (listeners.isEmpty()) {
             return null;
         }
@@ -287,6 +318,15 @@ public final class RegistrationLoop implements Runnable {
             primary = ordered.stream().filter(l -> l.port() == forced).findFirst()
                     .orElse(new Listener(forced, primary.address(), null));
         }
+        return primary;
+    }
+
+    private ServiceInstance desiredInstance() {
+        Listener primary = primary();
+        if (primary == null) {
+            return null;
+        }
+        List<Listener> ordered = new ArrayList<>(listeners.values());
         Map<String, Integer> others = new LinkedHashMap<>();
         for (Listener listener : ordered) {
             if (listener.port() != primary.port()) {
@@ -298,10 +338,21 @@ public final class RegistrationLoop implements Runnable {
                 .id(instanceId)
                 .host(host.host())
                 .port(primary.port())
-                .status(Status.UP)
+                .status(selfCheck.status())
                 .metadata(config.metadata())
                 .ports(others)
                 .build();
+    }
+
+    /**
+     * Where the self-check reaches the app: the registered instance, at the address its primary listener is bound to
+     * (the loopback address for a wildcard bind), not the advertised one, which may be a NAT or load balancer address.
+     */
+    private ServiceInstance probeTarget(ServiceInstance desired) {
+        Listener primary = primary();
+        InetAddress bound = primary == null ? null : primary.address();
+        String host = bound == null || bound.isAnyLocalAddress() ? "127.0.0.1" : bound.getHostAddress();
+        return desired.toBuilder().host(host).build();
     }
 
     /**
@@ -313,6 +364,7 @@ public final class RegistrationLoop implements Runnable {
             return;
         }
         stopping = true;
+        selfCheck.stop();
         ServiceInstance toRemove = null;
         try {
             boolean locked = lock.tryLock(SHUTDOWN_LOCK_MILLIS, TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package dev.beacon.agent.config;
 
+import dev.beacon.health.HealthThresholds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,7 +29,8 @@ class AgentConfigParserTest {
     @Test
     void parse_everyKey_setsEveryField() {
         AgentConfig config = parse("service=orders,registry=memory:,ttl=30s,heartbeat=5s,host=10.0.0.5,port=8080,"
-                + "id=orders-1,meta.version=1.4,exclude-ports=5005,drain=2s,log=debug,enabled=true");
+                + "id=orders-1,meta.version=1.4,exclude-ports=5005,drain=2s,health=/ready,health-interval=5s,"
+                + "health-rise=4,health-fall=5,log=debug,enabled=true");
 
         assertThat(config.enabled()).isTrue();
         assertThat(config.service()).isEqualTo("orders");
@@ -41,13 +43,16 @@ class AgentConfigParserTest {
         assertThat(config.metadata()).containsExactly(Map.entry("version", "1.4"));
         assertThat(config.excludePorts()).containsExactly(5005);
         assertThat(config.drain()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.health()).contains(
+                new AgentConfig.Health("/ready", Duration.ofSeconds(5), new HealthThresholds(4, 5)));
         assertThat(config.logLevel()).isEqualTo("debug");
     }
 
     @Test
     void parse_keysList_namesEveryDocumentedKey() {
         assertThat(AgentConfigParser.KEYS).containsExactly("service", "registry", "ttl", "heartbeat", "host", "port",
-                "id", "meta.<key>", "exclude-ports", "drain", "log", "enabled");
+                "id", "meta.<key>", "exclude-ports", "drain", "health", "health-interval", "health-rise", "health-fall",
+                "log", "enabled");
     }
 
     @Test
@@ -65,6 +70,7 @@ class AgentConfigParserTest {
         assertThat(config.metadata()).isEmpty();
         assertThat(config.excludePorts()).isEmpty();
         assertThat(config.drain()).isEqualTo(Duration.ZERO);
+        assertThat(config.health()).isEmpty();
         assertThat(config.logLevel()).isEqualTo("info");
     }
 
@@ -215,7 +221,7 @@ class AgentConfigParserTest {
 
         assertThat(e.getMessage()).contains("unknown agent argument 'tll'", "tll=3s",
                 "valid keys: service, registry, ttl, heartbeat, host, port, id, meta.<key>, exclude-ports, drain, "
-                        + "log, enabled");
+                        + "health, health-interval, health-rise, health-fall, log, enabled");
     }
 
     @Test
@@ -413,6 +419,89 @@ class AgentConfigParserTest {
         assertThat(e.getMessage()).startsWith("ttl=forever is not a duration");
     }
 
+    // ---- the self-check
+
+    @Test
+    void parse_healthPath_usesDefaultIntervalRiseAndFall() {
+        AgentConfig.Health health = parse("health=/health").health().orElseThrow();
+
+        assertThat(health.target()).isEqualTo("/health");
+        assertThat(health.isPath()).isTrue();
+        assertThat(health.interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(health.thresholds()).isEqualTo(new HealthThresholds(2, 3));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:8081/ready", "https://localhost:8443/health?full=true",
+            "HTTP://[::1]:8081/ready"})
+    void parse_healthUrl_isKept(String url) {
+        AgentConfig.Health health = parse("health=" + url).health().orElseThrow();
+
+        assertThat(health.target()).isEqualTo(url);
+        assertThat(health.isPath()).isFalse();
+    }
+
+    @Test
+    void parse_healthPathWithQuery_isKept() {
+        assertThat(parse("health=/actuator/health?group=readiness").health().orElseThrow().target())
+                .isEqualTo("/actuator/health?group=readiness");
+    }
+
+    @Test
+    void parse_healthFromEnvironment_isUsed() {
+        AgentConfig config = AgentConfigParser.parse(null, Map.of(),
+                Map.of("BEACON_HEALTH", "/ready", "BEACON_HEALTH_INTERVAL", "500ms", "BEACON_HEALTH_FALL", "1"));
+
+        assertThat(config.health()).contains(
+                new AgentConfig.Health("/ready", Duration.ofMillis(500), new HealthThresholds(2, 1)));
+    }
+
+    @Test
+    void parse_healthCompanionsWithoutHealth_areValidatedButNoSelfCheck() {
+        assertThat(parse("health-interval=5s,health-rise=1").health()).isEmpty();
+        assertThat(parseFails("health-rise=0").getMessage()).startsWith("health-rise=0 is not a count");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"health", "health/x", "//evil.example/health", "ftp://h/health", "http:///health",
+            "/he alth", "/health#top", "mailto:ops@example.com"})
+    void parse_badHealthTarget_throwsNamingValueAndForms(String target) {
+        IllegalArgumentException e = parseFails("health=" + target);
+
+        assertThat(e.getMessage()).startsWith("health=" + target + " is not valid: ")
+                .endsWith("write a path on the registered port such as health=/health, or a URL such as "
+                        + "health=http://127.0.0.1:8081/ready");
+    }
+
+    @Test
+    void parse_emptyHealth_throws() {
+        assertThat(parseFails("health=").getMessage()).startsWith("health= is not valid: ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99ms", "0s", "11m"})
+    void parse_healthIntervalOutOfRange_throwsNamingValueAndRange(String interval) {
+        IllegalArgumentException e = parseFails("health=/health,health-interval=" + interval);
+
+        assertThat(e.getMessage()).isEqualTo("health-interval=" + interval + " is out of range; use 100ms to 10m");
+    }
+
+    @Test
+    void parse_healthIntervalNotADuration_throws() {
+        assertThat(parseFails("health=/health,health-interval=often").getMessage())
+                .startsWith("health-interval=often is not a duration");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"health-rise, 0, 2", "health-rise, 101, 2", "health-fall, x, 3", "health-fall, -1, 3",
+            "health-fall, 1.5, 3"})
+    void parse_badRiseOrFall_throwsNamingValueRangeAndDefault(String key, String value, int defaultValue) {
+        IllegalArgumentException e = parseFails("health=/health," + key + "=" + value);
+
+        assertThat(e.getMessage()).isEqualTo(key + "=" + value + " is not a count; use a whole number 1..100 (default "
+                + defaultValue + ")");
+    }
+
     // ---- the default service name
 
     @Test
@@ -484,7 +573,7 @@ class AgentConfigParserTest {
         Random random = new Random(20240611L);
         String alphabet = "abcdefghijklmnopqrstuvwxyzABCXYZ0123456789 _-:/@?&%[]!~ë\t====,,,,,.....";
         String[] keys = {"service", "registry", "ttl", "heartbeat", "host", "port", "id", "meta.k", "meta.",
-            "exclude-ports", "drain", "log", "enabled", "", "x"};
+            "exclude-ports", "drain", "health", "health-interval", "log", "enabled", "", "x"};
         String[] prefixes = {"", "", "redis://", "rediss://", "redis-sentinel://", "redis-cluster://", "file:",
             "memory:", "1", "12ms", "orders"};
         int accepted = 0;

@@ -1,11 +1,13 @@
 package dev.beacon.agent.lifecycle;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.beacon.RegistryUnavailableException;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.agent.config.AgentConfig;
 import dev.beacon.agent.config.AgentConfigParser;
 import dev.beacon.agent.detect.ProcNetListeners;
+import dev.beacon.health.HealthCheck;
 import dev.beacon.registry.InMemoryServiceRegistry;
 import dev.beacon.registry.RegistryEvent;
 import dev.beacon.registry.ServiceRegistry;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -590,6 +593,401 @@ class RegistrationLoopTest {
         loop.step(start + HEARTBEAT);
 
         assertThat(registry.renews.get()).isEqualTo(1);
+    }
+
+    // ---- the self-check (health=)
+
+    private static final long INTERVAL = 700;
+
+    /** What the fake app's /health answers; every probe is recorded. */
+    private volatile boolean healthy = true;
+    private final List<ServiceInstance> probed = new CopyOnWriteArrayList<>();
+    /** Probes handed to the executor and not yet run, when a test runs them by hand. */
+    private final List<Runnable> queuedProbes = new CopyOnWriteArrayList<>();
+
+    private final HealthCheck fakeHealth = instance -> {
+        probed.add(instance);
+        return healthy ? HealthCheck.Result.pass("/health answered 200", Duration.ofMillis(1))
+                : HealthCheck.Result.fail("/health answered 503", Duration.ofMillis(1));
+    };
+
+    /** A loop with {@code health=/health,health-interval=700ms} whose probes run at once on the stepping thread. */
+    private RegistrationLoop healthLoop(String extraArgs) {
+        return healthLoop(extraArgs, Runnable::run);
+    }
+
+    private RegistrationLoop healthLoop(String extraArgs, java.util.concurrent.Executor executor) {
+        String args = "service=" + SERVICE + ",ttl=3s,health=/health,health-interval=" + INTERVAL + "ms"
+                + (extraArgs.isEmpty() ? "" : "," + extraArgs);
+        AgentConfig config = AgentConfigParser.parse(args, Map.of(), Map.of());
+        SelfCheck selfCheck = new SelfCheck(config.health().orElseThrow(), () -> fakeHealth, () -> executor);
+        RegistrationLoop loop = new RegistrationLoop(config, () -> registry, Set.of(), ID,
+                new ProcNetListeners(Path.of("/nonexistent")), selfCheck);
+        assertThat(loop.openRegistry()).isTrue();
+        return loop;
+    }
+
+    private Status status() {
+        return theInstance().status();
+    }
+
+    /** Steps once per probe interval from {@code from}, {@code count} times; returns the status after each. */
+    private List<Status> stepEachInterval(RegistrationLoop loop, long from, int count) {
+        List<Status> statuses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            loop.step(from + i * INTERVAL);
+            statuses.add(status());
+        }
+        return statuses;
+    }
+
+    @Test
+    void step_healthSet_registersStartingAndProbesOnlyOneIntervalLater() throws IOException {
+        RegistrationLoop loop = healthLoop("");
+        loop.onBind(bound());
+
+        loop.step(T0);
+
+        assertThat(status()).isEqualTo(Status.STARTING);
+        assertThat(probed).isEmpty();
+
+        loop.step(T0 + INTERVAL - 1);
+
+        assertThat(status()).isEqualTo(Status.STARTING);
+        assertThat(probed).isEmpty();
+    }
+
+    @Test
+    void step_firstProbePasses_upAtOnceWhateverRise() throws IOException {
+        RegistrationLoop loop = healthLoop("health-rise=5");
+        loop.onBind(bound());
+        loop.step(T0);
+
+        loop.step(T0 + INTERVAL);
+
+        assertThat(probed).hasSize(1);
+        assertThat(status()).isEqualTo(Status.UP);
+        assertThat(loop.registered().status()).isEqualTo(Status.UP);
+        assertThat(registry.registers.get()).as("STARTING, then UP in the same step as the pass").isEqualTo(2);
+    }
+
+    @Test
+    void step_failingBeforeFirstPass_staysStartingAndWritesNothingMore() throws IOException {
+        RegistrationLoop loop = healthLoop("");
+        loop.onBind(bound());
+        loop.step(T0);
+        healthy = false;
+
+        List<Status> statuses = stepEachInterval(loop, T0 + INTERVAL, 10);
+
+        assertThat(probed).hasSize(10);
+        assertThat(statuses).containsOnly(Status.STARTING);
+        assertThat(registry.registers.get()).isEqualTo(1);
+    }
+
+    @Test
+    void step_upAppFailing_downAtTheFallThFailureRegisteredAtOnce() throws IOException {
+        RegistrationLoop loop = healthLoop("");
+        loop.onBind(bound());
+        loop.step(T0);
+        loop.step(T0 + INTERVAL);
+        assertThat(status()).isEqualTo(Status.UP);
+        healthy = false;
+
+        List<Status> statuses = stepEachInterval(loop, T0 + 2 * INTERVAL, 4);
+
+        assertThat(statuses).containsExactly(Status.UP, Status.UP, Status.DOWN, Status.DOWN);
+        assertThat(registry.registers.get()).as("STARTING, UP, DOWN").isEqualTo(3);
+    }
+
+    @Test
+    void step_downAppHealthyAgain_upAfterRisePasses() throws IOException {
+        RegistrationLoop loop = healthLoop("health-fall=1");
+        loop.onBind(bound());
+        loop.step(T0);
+        loop.step(T0 + INTERVAL);
+        healthy = false;
+        loop.step(T0 + 2 * INTERVAL);
+        assertThat(status()).isEqualTo(Status.DOWN);
+        healthy = true;
+
+        assertThat(stepEachInterval(loop, T0 + 3 * INTERVAL, 3)).containsExactly(Status.DOWN, Status.UP, Status.UP);
+    }
+
+    @Test
+    void step_alternatingHealth_neverFlips() throws IOException {
+        RegistrationLoop loop = healthLoop("");
+        loop.onBind(bound());
+        loop.step(T0);
+        loop.step(T0 + INTERVAL);
+        int registers = registry.registers.get();
+
+        for (int i = 0; i < 20; i++) {
+            healthy = i % 2 == 1;
+            loop.step(T0 + (2 + i) * INTERVAL);
+        }
+
+        assertThat(status()).isEqualTo(Status.UP);
+        assertThat(registry.registers.get()).isEqualTo(registers);
+    }
+
+    @Test
+    void step_statusChange_doesNotWaitForTheHeartbeat() throws IOException {
+        RegistrationLoop loop = healthLoop("health-fall=1");
+        loop.onBind(bound());
+        loop.step(T0);
+        loop.step(T0 + INTERVAL);
+        healthy = false;
+        long changeAt = T0 + 2 * INTERVAL; // 1400 ms after the registration; heartbeats are due at 1000 and 2000
+
+        loop.step(changeAt);
+
+        assertThat(status()).isEqualTo(Status.DOWN);
+        assertThat(registry.registers.get()).isEqualTo(3);
+    }
+
+    @Test
+    void step_probe_reachesTheBoundAddressOnTheRegisteredPort() throws IOException {
+        RegistrationLoop loop = healthLoop("host=10.9.9.9,meta.version=1.4");
+        ServerSocketChannel channel = bound();
+        loop.onBind(channel);
+        loop.step(T0);
+
+        loop.step(T0 + INTERVAL);
+
+        ServiceInstance target = probed.get(0);
+        assertThat(target.host()).as("not the advertised host").isEqualTo("127.0.0.1");
+        assertThat(target.port()).isEqualTo(port(channel));
+        assertThat(target.id()).isEqualTo(ID);
+        assertThat(theInstance().host()).isEqualTo("10.9.9.9");
+    }
+
+    @Test
+    void step_probeOfWildcardListener_reachesLoopback() throws IOException {
+        RegistrationLoop loop = healthLoop("host=10.9.9.9");
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        channels.add(channel);
+        channel.bind(new InetSocketAddress(0));
+        loop.onBind(channel);
+        loop.step(T0);
+
+        loop.step(T0 + INTERVAL);
+
+        assertThat(probed.get(0).address()).isEqualTo("127.0.0.1:" + port(channel));
+    }
+
+    @Test
+    void step_probe_runsOnTheExecutorOneAtATime() throws IOException {
+        RegistrationLoop loop = healthLoop("", queuedProbes::add);
+        loop.onBind(bound());
+        loop.step(T0);
+
+        loop.step(T0 + INTERVAL);
+        loop.step(T0 + 2 * INTERVAL);
+        loop.step(T0 + 3 * INTERVAL);
+
+        assertThat(queuedProbes).as("one probe handed over, none while it runs").hasSize(1);
+        assertThat(probed).as("nothing runs on the stepping thread").isEmpty();
+        assertThat(status()).isEqualTo(Status.STARTING);
+
+        queuedProbes.remove(0).run();
+        loop.step(T0 + 3 * INTERVAL + 1);
+
+        assertThat(status()).isEqualTo(Status.UP);
+        loop.step(T0 + 4 * INTERVAL + 1);
+        assertThat(queuedProbes).as("the next probe after the result").hasSize(1);
+    }
+
+    @Test
+    void step_listenerClosedAndOpenedAgain_startsOverAsStarting() throws IOException {
+        RegistrationLoop loop = healthLoop("");
+        ServerSocketChannel first = bound();
+        loop.onBind(first);
+        loop.step(T0);
+        loop.step(T0 + INTERVAL);
+        assertThat(status()).isEqualTo(Status.UP);
+
+        first.close();
+        loop.step(T0 + INTERVAL + 10);
+        assertThat(registered()).isEmpty();
+        loop.onBind(bound());
+        loop.step(T0 + INTERVAL + 20);
+
+        assertThat(status()).isEqualTo(Status.STARTING);
+        loop.step(T0 + 2 * INTERVAL + 19);
+        assertThat(probed).as("first probe one interval after registering again").hasSize(1);
+        loop.step(T0 + 2 * INTERVAL + 20);
+        assertThat(status()).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void step_resultOfProbeFromBeforeDeregistration_isIgnored() throws IOException {
+        RegistrationLoop loop = healthLoop("", queuedProbes::add);
+        ServerSocketChannel first = bound();
+        loop.onBind(first);
+        loop.step(T0);
+        loop.step(T0 + INTERVAL);
+        assertThat(queuedProbes).hasSize(1);
+
+        first.close();
+        loop.step(T0 + INTERVAL + 10);
+        loop.onBind(bound());
+        loop.step(T0 + INTERVAL + 20);
+        queuedProbes.remove(0).run(); // the old probe passes, too late
+        loop.step(T0 + INTERVAL + 30);
+
+        assertThat(status()).isEqualTo(Status.STARTING);
+    }
+
+    @Test
+    void step_registryUnavailableWhenStatusChanges_registersTheLatestStatusWhenBack() throws IOException {
+        RegistrationLoop loop = healthLoop("health-fall=1");
+        loop.onBind(bound());
+        loop.step(T0);
+        loop.step(T0 + INTERVAL);
+        registry.failing = true;
+        healthy = false;
+
+        long t = T0 + 2 * INTERVAL;
+        for (; t < T0 + 6 * INTERVAL; t += 10) {
+            loop.step(t);
+        }
+        assertThat(loop.registered().status()).as("not registered while the registry is away").isEqualTo(Status.UP);
+
+        registry.failing = false;
+        for (long end = t + HEARTBEAT; t <= end; t += 10) {
+            loop.step(t);
+        }
+
+        assertThat(status()).isEqualTo(Status.DOWN);
+    }
+
+    @Test
+    void step_leaseLostWhileDown_registersAgainAsDown() throws IOException {
+        RegistrationLoop loop = healthLoop("health-fall=1");
+        loop.onBind(bound());
+        loop.step(T0);
+        loop.step(T0 + INTERVAL);
+        healthy = false;
+        loop.step(T0 + 2 * INTERVAL);
+        assertThat(status()).isEqualTo(Status.DOWN);
+
+        memory.deregister(SERVICE, ID);
+        loop.step(T0 + 2 * INTERVAL + HEARTBEAT);
+
+        assertThat(status()).isEqualTo(Status.DOWN);
+        assertThat(registry.renews.get()).isEqualTo(1);
+    }
+
+    @Test
+    void step_noHealth_upAtOnceAndNothingProbes() throws IOException {
+        long healthThreads = threadsNamed("beacon-health");
+        RegistrationLoop loop = loop("");
+        loop.onBind(bound());
+
+        for (long t = T0; t < T0 + 10 * HEARTBEAT; t += 100) {
+            loop.step(t);
+        }
+
+        assertThat(status()).isEqualTo(Status.UP);
+        assertThat(registry.registers.get()).isEqualTo(1);
+        assertThat(threadsNamed("beacon-health")).isEqualTo(healthThreads);
+    }
+
+    @Test
+    void shutdown_withHealth_probesNoMore() throws IOException {
+        RegistrationLoop loop = healthLoop("");
+        loop.onBind(bound());
+        loop.step(T0);
+
+        loop.shutdown();
+        loop.step(T0 + 5 * INTERVAL);
+
+        assertThat(probed).isEmpty();
+    }
+
+    @Test
+    void step_statusChanges_loggedAtInfoWithTheReason() throws IOException {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            RegistrationLoop loop = healthLoop("");
+            loop.onBind(bound());
+            loop.step(T0);
+            healthy = false;
+            stepEachInterval(loop, T0 + INTERVAL, 4);
+            healthy = true;
+            loop.step(T0 + 5 * INTERVAL);
+            healthy = false;
+            stepEachInterval(loop, T0 + 6 * INTERVAL, 3);
+        } finally {
+            System.setErr(original);
+        }
+
+        List<String> lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith("[beacon]")).toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("[beacon] registered service=orders id=" + ID + " at 127.0.0.1:")
+                .endsWith(" as STARTING; health /health every 700 ms (rise 2, fall 3)");
+        assertThat(lines.get(1)).isEqualTo("[beacon] orders id=" + ID + " is not ready yet: /health answered 503 "
+                + "(3 failures in a row); it stays STARTING until /health passes");
+        assertThat(lines.get(2)).isEqualTo("[beacon] orders id=" + ID + " is now UP: /health answered 200");
+        assertThat(lines.get(3)).isEqualTo("[beacon] orders id=" + ID
+                + " is now DOWN: /health answered 503 (3 failures in a row)");
+    }
+
+    @Test
+    void step_realHttpServerOnTheRegisteredPort_followsItsAnswers() throws Exception {
+        HttpServer app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        AtomicInteger answer = new AtomicInteger(200);
+        app.createContext("/health", exchange -> {
+            exchange.sendResponseHeaders(answer.get(), -1);
+            exchange.close();
+        });
+        app.start();
+        RegistrationLoop loop = null;
+        try {
+            // The forced port is the server's, so the path is probed there; the production self-check runs it.
+            AgentConfig config = AgentConfigParser.parse("service=orders,ttl=3s,health=/health,health-interval=100ms,"
+                    + "health-fall=2,port=" + app.getAddress().getPort(), Map.of(), Map.of());
+            loop = new RegistrationLoop(config, () -> registry, Set.of(), ID,
+                    new ProcNetListeners(Path.of("/nonexistent")));
+            assertThat(loop.openRegistry()).isTrue();
+            loop.onBind(bound());
+            long[] t = {T0};
+            RegistrationLoop running = loop;
+            running.step(t[0]);
+            assertThat(status()).isEqualTo(Status.STARTING);
+
+            stepUntil(running, t, Status.UP);
+            assertThat(Thread.getAllStackTraces().keySet()).filteredOn(th -> th.getName().equals("beacon-health"))
+                    .isNotEmpty().allMatch(Thread::isDaemon);
+            answer.set(503);
+            stepUntil(running, t, Status.DOWN);
+            answer.set(204);
+            stepUntil(running, t, Status.UP);
+        } finally {
+            if (loop != null) {
+                loop.shutdown();
+            }
+            app.stop(0);
+        }
+    }
+
+    /** Steps in 50 ms of fake time (and 10 ms of real time, for the probing thread) until the status is reached. */
+    private void stepUntil(RegistrationLoop loop, long[] t, Status expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (status() != expected) {
+            assertThat(System.nanoTime()).as("still " + status() + ", waiting for " + expected).isLessThan(deadline);
+            t[0] += 50;
+            loop.step(t[0]);
+            Thread.sleep(10);
+        }
+    }
+
+    private static long threadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).count();
     }
 
     /**
