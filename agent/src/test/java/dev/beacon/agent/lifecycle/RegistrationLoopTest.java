@@ -911,6 +911,7 @@ class RegistrationLoopTest {
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         java.io.PrintStream original = System.err;
         System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        dev.beacon.agent.logging.AgentLog.setLevel("info"); // the level is process-wide; other tests change it
         try {
             RegistrationLoop loop = healthLoop("");
             loop.onBind(bound());
