@@ -26,6 +26,11 @@ import java.util.Set;
  * @param drain        {@code drain=}; how long shutdown waits after deregistering, before the app's own hooks run
  * @param health       {@code health=} and its companions; empty when the app is registered UP without checks
  * @param logLevel     {@code log=}; the agent's log level
+ * @param namedPorts   {@code ports=name:port,...} then Spring Boot's {@code server.port} ({@code http}) and
+ *                     {@code management.server.port} ({@code management}), in that order: names for the registered
+ *                     ports; the first one that listens is the primary unless {@code port=} is given
+ * @param networkInterface {@code interface=}; advertise an address of this network interface
+ * @param network      {@code network=}; advertise an address inside this CIDR block
  */
 public record AgentConfig(
         boolean enabled,
@@ -40,12 +45,28 @@ public record AgentConfig(
         Set<Integer> excludePorts,
         Duration drain,
         Optional<Health> health,
-        String logLevel) {
+        String logLevel,
+        Map<String, Integer> namedPorts,
+        Optional<String> networkInterface,
+        Optional<String> network) {
 
     public AgentConfig {
         metadata = Map.copyOf(metadata);
         excludePorts = Set.copyOf(excludePorts);
         Objects.requireNonNull(health, "health");
+        namedPorts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(namedPorts));
+        Objects.requireNonNull(networkInterface, "networkInterface");
+        Objects.requireNonNull(network, "network");
+    }
+
+    /** The name of {@code port} from {@code ports=} or Spring Boot's properties, if it has one. */
+    public Optional<String> nameOf(int port) {
+        for (Map.Entry<String, Integer> entry : namedPorts.entrySet()) {
+            if (entry.getValue() == port) {
+                return Optional.of(entry.getKey());
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -38,7 +38,7 @@ public final class AgentConfigParser {
 
     /** Every key, in the order the README documents them. */
     public static final List<String> KEYS = List.of("service", "registry", "ttl", "heartbeat", "host", "port", "id",
-            "meta.<key>", "exclude-ports", "drain", "health", "health-interval", "health-rise", "health-fall", "log",
+            "meta.<key>", "exclude-ports", "ports", "interface", "network", "drain", "health", "health-interval", "health-rise", "health-fall", "log",
             "enabled");
 
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
@@ -50,6 +50,8 @@ public final class AgentConfigParser {
     private static final Duration MIN_HEALTH_INTERVAL = Duration.ofMillis(100);
     private static final Duration MAX_HEALTH_INTERVAL = Duration.ofMinutes(10);
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]{1,253}");
+    private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,31}");
+    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9._:@-]{1,32}");
     private static final Pattern KEY_SHAPE = Pattern.compile("[A-Za-z0-9._-]+");
 
     private AgentConfigParser() {
@@ -110,8 +112,30 @@ public final class AgentConfigParser {
         Optional<AgentConfig.Health> health = parseHealth(values);
         String log = values.getOrDefault("log", "info").trim().toLowerCase(Locale.ROOT);
         check("log", log, AgentLog::parseLevel);
+        Map<String, Integer> namedPorts = new LinkedHashMap<>();
+        for (String piece : values.getOrDefault("ports", "").split("[,;\\s]+")) {
+            if (piece.isEmpty()) {
+                continue;
+            }
+            int colon = piece.lastIndexOf(':');
+            String name = colon > 0 ? piece.substring(0, colon) : "";
+            if (!PORT_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("ports=" + values.get("ports") + ": '" + piece
+                        + "' is not name:port (name [a-z0-9][a-z0-9._-]{0,31}), e.g. ports=http:8080,admin:9090");
+            }
+            namedPorts.put(name, parsePort("ports", piece.substring(colon + 1)));
+        }
+        springPort(properties, "server.port").ifPresent(p -> namedPorts.putIfAbsent("http", p));
+        springPort(properties, "management.server.port").ifPresent(p -> namedPorts.putIfAbsent("management", p));
+        Optional<String> networkInterface = Optional.ofNullable(values.get("interface")).map(String::trim);
+        if (networkInterface.isPresent() && !INTERFACE.matcher(networkInterface.get()).matches()) {
+            throw new IllegalArgumentException("interface=" + networkInterface.get()
+                    + " is not a network interface name (like eth0, ens5)");
+        }
+        Optional<String> network = Optional.ofNullable(values.get("network")).map(String::trim);
+        network.ifPresent(cidr -> check("network", cidr, dev.beacon.agent.detect.Cidr::parse));
         return new AgentConfig(enabled, service, registry, ttl, heartbeat, host, port, id, metadata, excludePorts,
-                drain, health, log);
+                drain, health, log, namedPorts, networkInterface, network);
     }
 
     /**
@@ -271,6 +295,20 @@ public final class AgentConfigParser {
             String shown = value instanceof String text ? key + "=" + RegistryUris.mask(text) + ": " : key + ": ";
             throw new IllegalArgumentException(shown + e.getMessage(), e);
         }
+    }
+
+    /** A Spring Boot port property, when it names a fixed port (0 and placeholders are ignored). */
+    private static Optional<Integer> springPort(Map<?, ?> properties, String key) {
+        Object value = properties.get(key);
+        if (value instanceof String text) {
+            try {
+                int port = Integer.parseInt(text.trim());
+                return port >= 1 && port <= 65535 ? Optional.of(port) : Optional.empty();
+            } catch (NumberFormatException notAFixedPort) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean parseBoolean(String key, String value) {

@@ -35,12 +35,79 @@ public final class AdvertisedAddress {
     }
 
     public static Choice choose(String forcedHost, InetAddress bound) {
+        return choose(forcedHost, bound, null, null);
+    }
+
+    /**
+     * As {@link #choose(String, InetAddress)}, with {@code interface=} and {@code network=} consulted (in that order)
+     * for a wildcard bind, before the default ranking.
+     */
+    public static Choice choose(String forcedHost, InetAddress bound, String networkInterface, Cidr network) {
         if (forcedHost != null) {
             return new Choice(forcedHost, "host= was given");
         }
         if (bound != null && !bound.isAnyLocalAddress()) {
             return new Choice(literal(bound), "the listener is bound to it");
         }
+        String missed = "";
+        if (networkInterface != null) {
+            InetAddress found = ofInterface(networkInterface);
+            if (found != null) {
+                return new Choice(literal(found), "interface=" + networkInterface);
+            }
+            missed = "interface " + networkInterface + " has no usable address; ";
+        }
+        if (network != null) {
+            for (InetAddress address : allAddresses()) {
+                if (network.contains(address)) {
+                    return new Choice(literal(address), "network=" + network);
+                }
+            }
+            missed += "no interface address is inside " + network + "; ";
+        }
+        Choice fallback = byRank();
+        return missed.isEmpty() ? fallback : new Choice(fallback.host(), missed + fallback.reason());
+    }
+
+    private static InetAddress ofInterface(String name) {
+        try {
+            NetworkInterface nic = NetworkInterface.getByName(name);
+            if (nic == null || !nic.isUp()) {
+                return null;
+            }
+            InetAddress best = null;
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address.isLinkLocalAddress() || address.isMulticastAddress()) {
+                    continue;
+                }
+                if (address instanceof Inet4Address) {
+                    return address;
+                }
+                if (best == null) {
+                    best = address;
+                }
+            }
+            return best;
+        } catch (SocketException e) {
+            return null;
+        }
+    }
+
+    private static List<InetAddress> allAddresses() {
+        List<InetAddress> addresses = new ArrayList<>();
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (nic.isUp()) {
+                    addresses.addAll(Collections.list(nic.getInetAddresses()));
+                }
+            }
+        } catch (SocketException e) {
+            return addresses;
+        }
+        return addresses;
+    }
+
+    private static Choice byRank() {
         List<InetAddress> candidates = candidates();
         InetAddress best = null;
         int bestRank = Integer.MAX_VALUE;

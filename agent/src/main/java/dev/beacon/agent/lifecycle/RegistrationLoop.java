@@ -67,6 +67,8 @@ public final class RegistrationLoop implements Runnable {
     private final Map<Integer, Listener> listeners = new LinkedHashMap<>();
     private ServiceInstance registered;
     private ServiceInstance lastAnnounced;
+    private String addressReason = "";
+    private boolean warnedLoopback;
     private long nextHeartbeatAt;
     // Monotonic time may be negative (System.nanoTime's origin is arbitrary): "no deadline" is Long.MIN_VALUE, not 0.
     private long nextAttemptAt = Long.MIN_VALUE;
@@ -111,6 +113,9 @@ public final class RegistrationLoop implements Runnable {
     /** Hands over a bound server socket or channel. Called on the app's thread: queues it and returns. */
     public void onBind(Object socket) {
         if (!stopping && socket != null) {
+            if (boundByJvmItself()) {
+                socket = new JvmOwned(socket); // never registered; its port is excluded from /proc scans too
+            }
             bound.add(socket);
             wakeUp();
         }
@@ -121,6 +126,24 @@ public final class RegistrationLoop implements Runnable {
         if (t != null) {
             LockSupport.unpark(t);
         }
+    }
+
+    private static final StackWalker STACK = StackWalker.getInstance();
+
+    /** A socket the JVM bound for itself (JMX/RMI): its port is excluded, never registered. */
+    private record JvmOwned(Object socket) {
+    }
+
+    /**
+     * True when the bind comes from the JVM's own remote management (the JMX connector's RMI registry and server),
+     * which must never be registered as the app. Binds are rare, so walking the caller's stack is cheap enough.
+     */
+    static boolean boundByJvmItself() {
+        return STACK.walk(frames -> frames.limit(64).anyMatch(frame -> {
+            String type = frame.getClassName();
+            return type.startsWith("sun.rmi.") || type.startsWith("jdk.internal.agent.")
+                    || type.startsWith("sun.management.jmxremote.") || type.startsWith("javax.management.remote.");
+        }));
     }
 
     /** Opens the registry; false (and one error line) if it cannot be opened. */
@@ -260,6 +283,17 @@ public final class RegistrationLoop implements Runnable {
         }
         registry.register(desired, config.ttl());
         registered = desired;
+        if (lastAnnounced == null || !lastAnnounced.host().equals(desired.host())) {
+            log.info("advertising {}: {}", desired.host(), addressReason);
+            boolean loopback = desired.host().startsWith("127.") || desired.host().equals("::1")
+                    || desired.host().equals("localhost");
+            if (loopback && !warnedLoopback && config.registry().toLowerCase(java.util.Locale.ROOT).startsWith("redis")) {
+                warnedLoopback = true;
+                log.warn("the app only listens on a loopback address ({}); other machines sharing registry {} cannot "
+                        + "reach it: bind it to a reachable address or set host=", desired.address(),
+                        RegistryUris.mask(config.registry()));
+            }
+        }
         if (lastAnnounced == null || lastAnnounced.port() != desired.port()
                 || !lastAnnounced.host().equals(desired.host()) || !lastAnnounced.ports().equals(desired.ports())) {
             log.info("registered service={} id={} at {}{} in {} (ttl {} ms, heartbeat {} ms){}", desired.service(),
@@ -273,6 +307,14 @@ public final class RegistrationLoop implements Runnable {
     private boolean takeBound() {
         boolean changed = false;
         for (Object socket; (socket = bound.poll()) != null; ) {
+            if (socket instanceof JvmOwned owned) {
+                Listener own = Listener.ofSocket(owned.socket());
+                if (own != null && excludedPorts.add(own.port())) {
+                    changed |= listeners.remove(own.port()) != null;
+                    log.debug("port {} belongs to the JVM's remote management; never registered", own.port());
+                }
+                continue;
+            }
             Listener listener = Listener.ofSocket(socket);
             if (listener == null || excludedPorts.contains(listener.port())) {
                 continue;
@@ -306,19 +348,33 @@ public final class RegistrationLoop implements Runnable {
         return changed;
     }
 
-    /** The listener whose port is registered; null if none. */
+    /**
+     * The listener whose port is registered; null if none. The rule, first match wins: {@code port=}; the first port
+     * named by {@code ports=} (then Spring Boot's {@code server.port}) that listens; the first listener, in bind
+     * order, that is not bound to a loopback address; a loopback-only listener, only when there is no other.
+     */
     private Listener primary() {
         if (listeners.isEmpty()) {
             return null;
         }
         List<Listener> ordered = new ArrayList<>(listeners.values());
-        Listener primary = ordered.get(0);
         if (config.port().isPresent()) {
             int forced = config.port().getAsInt();
-            primary = ordered.stream().filter(l -> l.port() == forced).findFirst()
-                    .orElse(new Listener(forced, primary.address(), null));
+            return ordered.stream().filter(l -> l.port() == forced).findFirst()
+                    .orElse(new Listener(forced, ordered.get(0).address(), null));
         }
-        return primary;
+        for (int named : config.namedPorts().values()) {
+            Listener listener = listeners.get(named);
+            if (listener != null) {
+                return listener;
+            }
+        }
+        for (Listener listener : ordered) {
+            if (!listener.address().isLoopbackAddress()) {
+                return listener;
+            }
+        }
+        return ordered.get(0);
     }
 
     private ServiceInstance desiredInstance() {
@@ -326,14 +382,16 @@ public final class RegistrationLoop implements Runnable {
         if (primary == null) {
             return null;
         }
-        List<Listener> ordered = new ArrayList<>(listeners.values());
         Map<String, Integer> others = new LinkedHashMap<>();
-        for (Listener listener : ordered) {
+        for (Listener listener : listeners.values()) {
             if (listener.port() != primary.port()) {
-                others.put("tcp-" + listener.port(), listener.port());
+                others.put(config.nameOf(listener.port()).orElse("tcp-" + listener.port()), listener.port());
             }
         }
-        AdvertisedAddress.Choice host = AdvertisedAddress.choose(config.host().orElse(null), primary.address());
+        AdvertisedAddress.Choice host = AdvertisedAddress.choose(config.host().orElse(null), primary.address(),
+                config.networkInterface().orElse(null),
+                config.network().map(dev.beacon.agent.detect.Cidr::parse).orElse(null));
+        addressReason = host.reason();
         return ServiceInstance.builder(config.service())
                 .id(instanceId)
                 .host(host.host())

@@ -51,7 +51,7 @@ class AgentConfigParserTest {
     @Test
     void parse_keysList_namesEveryDocumentedKey() {
         assertThat(AgentConfigParser.KEYS).containsExactly("service", "registry", "ttl", "heartbeat", "host", "port",
-                "id", "meta.<key>", "exclude-ports", "drain", "health", "health-interval", "health-rise", "health-fall",
+                "id", "meta.<key>", "exclude-ports", "ports", "interface", "network", "drain", "health", "health-interval", "health-rise", "health-fall",
                 "log", "enabled");
     }
 
@@ -220,7 +220,8 @@ class AgentConfigParserTest {
         IllegalArgumentException e = parseFails("service=orders,tll=3s");
 
         assertThat(e.getMessage()).contains("unknown agent argument 'tll'", "tll=3s",
-                "valid keys: service, registry, ttl, heartbeat, host, port, id, meta.<key>, exclude-ports, drain, "
+                "valid keys: service, registry, ttl, heartbeat, host, port, id, meta.<key>, exclude-ports, ports, "
+                        + "interface, network, drain, "
                         + "health, health-interval, health-rise, health-fall, log, enabled");
     }
 
@@ -624,4 +625,31 @@ class AgentConfigParserTest {
         assertThat(config.service()).isEqualTo("orders");
         assertThat(config.ttl()).isEqualTo(java.time.Duration.ofSeconds(3));
     }
+
+    @Test
+    void parse_portsInterfaceNetwork_namedPortsAndAddressPreferences() {
+        AgentConfig config = AgentConfigParser.parse("service=orders,ports=http:8080,admin:9090,interface=eth1,"
+                + "network=10.0.0.0/8", Map.of("management.server.port", "9091", "server.port", "8080"), Map.of());
+        assertThat(config.namedPorts()).containsExactly(Map.entry("http", 8080), Map.entry("admin", 9090),
+                Map.entry("management", 9091));
+        assertThat(config.nameOf(9090)).contains("admin");
+        assertThat(config.networkInterface()).contains("eth1");
+        assertThat(config.network()).contains("10.0.0.0/8");
+    }
+
+    @Test
+    void parse_springServerPort_namesItHttp() {
+        AgentConfig config = AgentConfigParser.parse("service=orders", Map.of("server.port", "8081"), Map.of());
+        assertThat(config.namedPorts()).containsExactly(Map.entry("http", 8081));
+    }
+
+    @Test
+    void parse_badPortsOrNetwork_clearMessages() {
+        assertThat(parseFails("service=orders,ports=8080").getMessage()).contains("ports=8080", "name:port");
+        assertThat(parseFails("service=orders,ports=http:99999").getMessage()).contains("99999");
+        assertThat(parseFails("service=orders,network=10.0.0.0/33").getMessage()).contains("10.0.0.0/33", "0..32");
+        assertThat(parseFails("service=orders,network=example.com/8").getMessage()).contains("example.com/8");
+        assertThat(parseFails("service=orders,interface=eth 0").getMessage()).contains("interface=eth 0");
+    }
+
 }

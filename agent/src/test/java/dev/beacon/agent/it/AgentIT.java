@@ -230,6 +230,46 @@ class AgentIT {
         assertThat(Files.exists(registryDir())).isFalse();
     }
 
+    @Test
+    void agent_loopbackAdminThenMainPort_mainIsPrimaryAndAdminIsNamed() throws Exception {
+        String classpath = Path.of("target/test-classes").toAbsolutePath().toString();
+        try (JavaProcess app = JavaProcess.start(Jdks.current(), List.of(
+                "-javaagent:" + AGENT_JAR.toAbsolutePath() + "=service=twoports,registry=" + registry(),
+                "-cp", classpath, TwoPortsApp.class.getName()))) {
+            int admin = Integer.parseInt(app.awaitOut("admin (\\d+)", Duration.ofSeconds(30)));
+            int main = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
+            awaitPorts("twoports", List.of(main), Duration.ofSeconds(5));
+            ServiceInstance instance = instances("twoports").get(0);
+            assertThat(instance.port()).as("the loopback-only admin port bound first is not the primary")
+                    .isEqualTo(main);
+            assertThat(instance.ports()).containsEntry("tcp-" + admin, admin);
+            assertThat(app.stderr()).as(app.describe()).anyMatch(l -> l.contains("advertising "));
+        }
+    }
+
+    @Test
+    void agent_debuggerAndJmxPorts_neverRegistered() throws Exception {
+        int jdwp;
+        int jmx;
+        try (java.net.ServerSocket a = new java.net.ServerSocket(0); java.net.ServerSocket b = new java.net.ServerSocket(0)) {
+            jdwp = a.getLocalPort();
+            jmx = b.getLocalPort();
+        }
+        try (JavaProcess app = JavaProcess.start(Jdks.current(), List.of(
+                "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:" + jdwp,
+                "-Dcom.sun.management.jmxremote.port=" + jmx, "-Dcom.sun.management.jmxremote.authenticate=false",
+                "-Dcom.sun.management.jmxremote.ssl=false",
+                "-javaagent:" + AGENT_JAR.toAbsolutePath() + "=service=managed,registry=" + registry(),
+                "-jar", SAMPLE_JAR.toAbsolutePath().toString()))) {
+            int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
+            awaitPorts("managed", List.of(port), Duration.ofSeconds(5));
+            Thread.sleep(2_500); // let /proc scans run too
+            ServiceInstance instance = instances("managed").get(0);
+            assertThat(instance.port()).isEqualTo(port);
+            assertThat(instance.ports()).as("no JVM-owned port (jdwp " + jdwp + ", jmx " + jmx + ", RMI)").isEmpty();
+        }
+    }
+
     private void awaitPorts(String service, List<Integer> ports, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

@@ -927,7 +927,7 @@ class RegistrationLoopTest {
         }
 
         List<String> lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
-                .filter(line -> line.startsWith("[beacon]")).toList();
+                .filter(line -> line.startsWith("[beacon]") && !line.startsWith("[beacon] advertising")).toList();
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).startsWith("[beacon] registered service=orders id=" + ID + " at 127.0.0.1:")
                 .endsWith(" as STARTING; health /health every 700 ms (rise 2, fall 3)");
