@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static dev.beacon.balance.TestEndpoints.endpoints;
 import static dev.beacon.balance.TestEndpoints.weighted;
@@ -117,13 +118,35 @@ class SmoothWeightedRoundRobinBalancerTest {
         int[] integer = SmoothWeightedRoundRobinBalancer.integerWeights(list);
 
         int total = Arrays.stream(integer).sum();
-        int maxTotal = Math.max(1000, Math.min(SmoothWeightedRoundRobinBalancer.MAX_SCHEDULE,
-                SmoothWeightedRoundRobinBalancer.BUILD_BUDGET / 1000));
-        assertThat(total).isBetween(1000, maxTotal);
+        assertThat(total).isBetween(1000, SmoothWeightedRoundRobinBalancer.maxScheduleLength(1000, 2));
+        // 16,384 slots for 999.37 units of weight: 15 per unit, so 0.37 gets round(5.55) = 6; 15:6 reduces to 5:2
+        assertThat(integer[0]).isEqualTo(5);
+        assertThat(integer[7]).isEqualTo(2);
         assertThat(Arrays.stream(integer).boxed()).allSatisfy(w -> assertThat(w).isPositive());
-        assertThat(integer[7]).isLessThan(integer[0]);
         assertThat(counts(choices(LoadBalancer.weightedRoundRobin(), list, total), list))
                 .isEqualTo(Arrays.stream(integer).boxed().toList());
+    }
+
+    /**
+     * The grouped build (one candidate per distinct weight per step) must give exactly the order of nginx's
+     * per-call algorithm, which is run here as written in {@code ngx_http_upstream_get_peer}.
+     */
+    @Test
+    void choose_randomWeights_sameOrderAsNginxReference() {
+        SplittableRandom random = new SplittableRandom(20261125);
+        for (int round = 0; round < 200; round++) {
+            double[] weights = new double[1 + random.nextInt(12)];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = round % 2 == 0 ? 1 + random.nextInt(6) : 0.05 + random.nextDouble() * 3;
+            }
+            List<Endpoint> list = weighted(weights);
+            int[] integer = SmoothWeightedRoundRobinBalancer.integerWeights(list);
+            int total = Arrays.stream(integer).sum();
+
+            List<Endpoint> chosen = choices(LoadBalancer.weightedRoundRobin(), list, 2 * total);
+
+            assertThat(chosen).as("weights %s", Arrays.toString(weights)).isEqualTo(nginx(list, integer, 2 * total));
+        }
     }
 
     @Test
@@ -135,6 +158,24 @@ class SmoothWeightedRoundRobinBalancerTest {
         for (int i = 0; i < 200; i++) {
             assertThat(chosen.get(i)).isSameAs(list.get(i % 100));
         }
+    }
+
+    private static List<Endpoint> nginx(List<Endpoint> list, int[] weights, int calls) {
+        long[] current = new long[weights.length];
+        int total = Arrays.stream(weights).sum();
+        List<Endpoint> chosen = new ArrayList<>();
+        for (int call = 0; call < calls; call++) {
+            int best = -1;
+            for (int i = 0; i < weights.length; i++) {
+                current[i] += weights[i];
+                if (best < 0 || current[i] > current[best]) {
+                    best = i;
+                }
+            }
+            current[best] -= total;
+            chosen.add(list.get(best));
+        }
+        return chosen;
     }
 
     static List<Endpoint> choices(LoadBalancer balancer, List<Endpoint> list, int calls) {
