@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 import static dev.beacon.balance.TestEndpoints.endpoints;
 import static dev.beacon.balance.TestEndpoints.weighted;
@@ -134,6 +135,29 @@ class ConsistentHashBalancerTest {
         assertThat(ConsistentHashBalancer.vnodes(1.0, 1.0)).isEqualTo(160);
         assertThat(ConsistentHashBalancer.vnodes(2.5, 1.0)).isEqualTo(400);
         assertThat(ConsistentHashBalancer.vnodes(0.0001, 1.0)).isEqualTo(1);
+    }
+
+    /** The bucket index only narrows the search: the owner is still the first point at or after the hash. */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 10, 1000})
+    void ringOwner_randomHashes_sameAsLinearSearchOfThePoints(int n) {
+        ConsistentHashBalancer.Ring ring = ConsistentHashBalancer.Ring.of(endpoints(n));
+        long[] points = ring.points();
+        SplittableRandom random = new SplittableRandom(n);
+
+        for (int i = 0; i < 20_000; i++) {
+            long hash = i < 4 ? new long[]{Long.MIN_VALUE, -1, 0, Long.MAX_VALUE}[i] : random.nextLong();
+            long target = hash & ~ConsistentHashBalancer.INDEX_MASK;
+            long expected = points[0];
+            for (long point : points) {
+                if (point >= target) {
+                    expected = point;
+                    break;
+                }
+            }
+            assertThat(ring.owner(hash)).as("hash %d", hash)
+                    .isEqualTo((int) (expected & ConsistentHashBalancer.INDEX_MASK));
+        }
     }
 
     private static List<Endpoint> chooseAll(LoadBalancer balancer, List<Endpoint> list) {
