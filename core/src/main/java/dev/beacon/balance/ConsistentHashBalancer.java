@@ -14,15 +14,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ul>
  *   <li>the same key goes to the same endpoint while the list is unchanged;</li>
  *   <li>when an endpoint leaves, only the keys it owned move (about 1/n of them, spread over the others), and when
- *       one joins it takes only keys from the others; a weight change moves keys to or from that endpoint only;</li>
- *   <li>each endpoint's share of keys is proportional to its weight, within about ±8 % relative at weight 1
- *       (standard deviation 1/√160 of the share).</li>
+ *       one joins it takes only keys from the others; a weight change moves keys to or from that endpoint only
+ *       (all three while the ring stays below {@value #MAX_RING} points; beyond that every count is scaled down
+ *       alike, so a change there also moves a few keys between the others);</li>
+ *   <li>each endpoint's expected share of keys is proportional to its weight; the ring's layout makes the actual
+ *       share deviate by about 8 % of it at weight 1 (one standard deviation, 1/√160).</li>
  * </ul>
  * A {@code null} key is balanced uniformly at random. Hashes are {@link Hashing#hash64} (MurmurHash3-style, fast,
- * not cryptographic). If the ring would exceed {@value #MAX_RING} points all counts are scaled down alike.
+ * not cryptographic).
  *
- * <p>The ring (a sorted {@code long[]}, 8 bytes per point, plus an {@code int[]} index of about one entry per four
- * points: 1.4 MB for 1,000 endpoints of weight 1) is built once per endpoint list identity, by the first caller that
+ * <p>The ring (a sorted {@code long[]}, 8 bytes per point, plus an {@code int[]} index of one entry per four to
+ * eight points: 1.4 MB for 1,000 endpoints of weight 1) is built once per endpoint list identity, by the first caller that
  * sees the list, and published through a volatile field. A call is one hash of the key, one index read (the top bits
  * of the hash pick the few points that can follow it) and a binary search among those few: thread-safe, no lock, no
  * allocation.
@@ -104,7 +106,7 @@ final class ConsistentHashBalancer implements LoadBalancer {
                 }
             }
             Arrays.sort(points);
-            // About four points per bucket, at least two buckets (a shift of 64 would be a shift of 0 in Java).
+            // Four to eight points per bucket, at least two buckets (a shift of 64 would be a shift of 0 in Java).
             int bits = Math.max(1, 31 - Integer.numberOfLeadingZeros(total) - 2);
             int shift = 64 - bits;
             int[] starts = new int[(1 << bits) + 1];
