@@ -14,6 +14,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -46,6 +49,7 @@ public final class BalancerBench {
                 .measurementIterations(iterations).measurementTime(iterationTime)
                 .addProfiler(GCProfiler.class)
                 .build();
+        String loadBefore = loadAverage();
         Collection<RunResult> results = new Runner(options,
                 OutputFormatFactory.createFormatInstance(System.err, VerboseMode.NORMAL)).run();
 
@@ -68,7 +72,8 @@ public final class BalancerBench {
         StringBuilder report = new StringBuilder();
         report.append("### Load balancers, `choose()` (").append(quick ? "quick run" : "full run").append(")\n\n");
         report.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
-                .append(System.getProperty("java.version")).append(". JMH ").append(quick
+                .append(System.getProperty("java.version")).append(", load average (1 min) ").append(loadBefore)
+                .append(" before and ").append(loadAverage()).append(" after the run. JMH ").append(quick
                         ? "quick run: 1 fork, 2 × 300 ms warm-up, 3 × 300 ms measured"
                         : "1 fork, 5 × 1 s warm-up, 5 × 1 s measured")
                 .append(", `-prof gc`; each cell is the median over the measured iterations. With 2 threads the time "
@@ -84,6 +89,15 @@ public final class BalancerBench {
             }
         }
         System.out.print(report);
+    }
+
+    /** The 1-minute load average from {@code /proc/loadavg}, or "unknown" where there is none. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static double allocationPerOp(IterationResult iteration) {
