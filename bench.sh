@@ -2,24 +2,28 @@
 # Runs Beacon's benchmark harnesses, prints their Markdown reports and writes them into BENCHMARKS.md
 # (between the <!-- NAME:begin --> and <!-- NAME:end --> markers), so the page only holds measured numbers.
 #   ./bench.sh redis [--quick]     Redis registry: round trips and latency per read, renewals/s, memory per instance
+#   ./bench.sh jmh [--quick]       Load balancers: JMH choose() ns/op and B/op (section "balancers"); the full run
+#                                  takes about 8 minutes on 2 cores, --quick about 2
 set -euo pipefail
 cd "$(dirname "$0")"
 what="${1:-redis}"; shift || true
-command -v redis-server >/dev/null || { echo "bench: redis-server is required on PATH" >&2; exit 1; }
-mvn -B -q -DskipTests package -pl bench -am
 case "$what" in
-  redis) main=dev.beacon.bench.RedisRegistryBench ;;
-  *) echo "usage: ./bench.sh redis [--quick]" >&2; exit 2 ;;
+  redis)
+    command -v redis-server >/dev/null || { echo "bench: redis-server is required on PATH" >&2; exit 1; }
+    main=dev.beacon.bench.RedisRegistryBench; section=redis ;;
+  jmh) main=dev.beacon.bench.BalancerBench; section=balancers ;;
+  *) echo "usage: ./bench.sh redis|jmh [--quick]" >&2; exit 2 ;;
 esac
+mvn -B -q -DskipTests package -pl bench -am
 report="$(java -cp bench/target/beacon-bench.jar "$main" "$@")"
 printf '%s\n' "$report"
 command_line="./bench.sh $what $*"
-python3 - "$what" "$command_line" <<PY || echo "bench: could not update BENCHMARKS.md (python3 missing?)" >&2
-import sys, datetime
+BENCH_REPORT="$report" python3 - "$section" "$command_line" <<'PY' || echo "bench: could not update BENCHMARKS.md (python3 missing?)" >&2
+import os, sys, datetime
 name, command = sys.argv[1], sys.argv[2].strip()
-report = sys.stdin.read() if False else """$report"""
+report = os.environ["BENCH_REPORT"]
 begin, end = "<!-- %s:begin -->" % name, "<!-- %s:end -->" % name
-block = "%s\n_Measured %s with \`%s\`._\n\n%s\n%s" % (begin, datetime.date.today(), command, report.strip(), end)
+block = "%s\n_Measured %s with `%s`._\n\n%s\n%s" % (begin, datetime.date.today(), command, report.strip(), end)
 page = open("BENCHMARKS.md").read()
 if begin in page:
     page = page[:page.index(begin)] + block + page[page.index(end) + len(end):]

@@ -10,6 +10,11 @@ import java.util.List;
  *
  * <p>The endpoint list of one snapshot is the same {@code List} object on every call until the service's membership
  * or weights change, so balancers may cache derived state (a hash ring, weights) keyed by list identity.
+ *
+ * <p>The built-ins come from the static factories below; each call returns a new instance with its own state, so
+ * give each service its own ({@code LoadBalancer::roundRobin} is a fine {@code Supplier<LoadBalancer>}). All of
+ * them are thread-safe, take no lock and allocate nothing per call; those with per-list state (weighted round robin,
+ * consistent hashing, zone preference) rebuild it on the first call that sees a new list.
  */
 @FunctionalInterface
 public interface LoadBalancer {
@@ -23,4 +28,65 @@ public interface LoadBalancer {
      * @return one of {@code endpoints}, never null
      */
     Endpoint choose(List<Endpoint> endpoints, String key);
+
+    /**
+     * Round robin over the list in order, with this instance's own counter (an unsigned 64-bit count that passes
+     * {@code Long.MAX_VALUE} without a jump): {@code n} consecutive calls on an unchanged list of {@code n} choose
+     * each endpoint exactly once, from any number of threads. Ignores weights, load and the key.
+     */
+    static LoadBalancer roundRobin() {
+        return new RoundRobinBalancer();
+    }
+
+    /** Uniformly random, from {@link java.util.concurrent.ThreadLocalRandom}. Ignores weights, load and the key. */
+    static LoadBalancer random() {
+        return new RandomBalancer();
+    }
+
+    /**
+     * Smooth weighted round robin (nginx's algorithm) over {@link Endpoint#weight()}: over one cycle each endpoint is
+     * chosen in proportion to its weight, and its turns are spread out rather than bunched (5:1:1 gives
+     * {@code a a b a c a a}). Fractional weights are resolved to at best 1/1000 of the largest weight, more coarsely
+     * for hundreds of endpoints; the cycle is precomputed once per list.
+     */
+    static LoadBalancer weightedRoundRobin() {
+        return new SmoothWeightedRoundRobinBalancer();
+    }
+
+    /**
+     * The endpoint with the fewest calls in flight ({@link Endpoint#inFlight()}), rotating among those tied for the
+     * minimum. Reads every endpoint's counter: O(n) per call.
+     */
+    static LoadBalancer leastInFlight() {
+        return new LeastInFlightBalancer();
+    }
+
+    /**
+     * The power of two choices: of two distinct endpoints picked at random, the one with the lower
+     * {@code (inFlight + 1) × latencyEwmaNanos}; an endpoint without a latency sample yet is compared on in-flight
+     * calls alone. O(1) per call.
+     */
+    static LoadBalancer powerOfTwoChoices() {
+        return new PowerOfTwoChoicesBalancer();
+    }
+
+    /**
+     * Consistent hashing of the caller's {@code key} over a ring of 160 virtual nodes per unit of weight, placed by
+     * instance id: a key keeps its endpoint while the list is unchanged, and when one of {@code n} endpoints leaves
+     * only its own keys (about 1/n) move. A {@code null} key is balanced at random.
+     */
+    static LoadBalancer consistentHash() {
+        return new ConsistentHashBalancer();
+    }
+
+    /**
+     * Passes {@code delegate} only the endpoints whose instance metadata {@code zone} equals {@code localZone}, or all
+     * endpoints when none is in that zone. The delegate must be a balancer of its own (not shared with another
+     * service); it sees the same filtered list object while the snapshot is unchanged.
+     *
+     * @throws NullPointerException if {@code localZone} or {@code delegate} is null
+     */
+    static LoadBalancer zonePreferring(String localZone, LoadBalancer delegate) {
+        return new ZonePreferringBalancer(localZone, delegate);
+    }
 }
