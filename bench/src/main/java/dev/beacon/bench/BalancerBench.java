@@ -44,6 +44,7 @@ public final class BalancerBench {
         TimeValue iterationTime = quick ? TimeValue.milliseconds(300) : TimeValue.seconds(1);
         Options options = new OptionsBuilder()
                 .include(BalancerBenchmark.class.getName() + "\\.")
+                .include(dev.beacon.bench.jmh.ClientChooseBenchmark.class.getName() + "\\.")
                 .forks(1)
                 .warmupIterations(warmups).warmupTime(warmupTime)
                 .measurementIterations(iterations).measurementTime(iterationTime)
@@ -57,7 +58,8 @@ public final class BalancerBench {
         for (RunResult run : results) {
             BenchmarkParams params = run.getParams();
             String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
-            String key = params.getParam("balancer") + "/" + params.getParam("instances") + "/" + method;
+            String type = params.getBenchmark().contains("ClientChooseBenchmark") ? "client" : "balancer";
+            String key = type + "/" + params.getParam("balancer") + "/" + params.getParam("instances") + "/" + method;
             List<Double> time = new ArrayList<>();
             List<Double> bytes = new ArrayList<>();
             for (BenchmarkResult benchmark : run.getBenchmarkResults()) {
@@ -78,14 +80,20 @@ public final class BalancerBench {
                         : "1 fork, 5 × 1 s warm-up, 5 × 1 s measured")
                 .append(", `-prof gc`; each cell is the median over the measured iterations. With 2 threads the time "
                         + "is per call in each thread, both calling one shared balancer.\n\n");
-        report.append("| balancer | instances | 1 thread ns/op | 1 thread B/op | 2 threads ns/op | 2 threads B/op |\n")
-                .append("|---|---:|---:|---:|---:|---:|\n");
-        for (String balancer : BalancerBenchmark.BALANCERS) {
-            for (String instances : new String[]{"10", "100", "1000"}) {
-                double[] one = cells.get(balancer + "/" + instances + "/oneThread");
-                double[] two = cells.get(balancer + "/" + instances + "/twoThreads");
-                report.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s |%n", balancer,
-                        Integer.parseInt(instances), time(one), bytes(one), time(two), bytes(two)));
+        for (String type : new String[]{"balancer", "client"}) {
+            report.append(type.equals("balancer")
+                    ? "**The balancer alone** (`LoadBalancer.choose(endpoints, key)` on a warm endpoint list):\n\n"
+                    : "\n**Through a warm `DiscoveryClient`** (`client.choose(service, key)`: snapshot lookup, balancer, "
+                            + "`Optional`):\n\n");
+            report.append("| balancer | instances | 1 thread ns/op | 1 thread B/op | 2 threads ns/op | 2 threads B/op |\n")
+                    .append("|---|---:|---:|---:|---:|---:|\n");
+            for (String balancer : BalancerBenchmark.BALANCERS) {
+                for (String instances : new String[]{"10", "100", "1000"}) {
+                    double[] one = cells.get(type + "/" + balancer + "/" + instances + "/oneThread");
+                    double[] two = cells.get(type + "/" + balancer + "/" + instances + "/twoThreads");
+                    report.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s |%n", balancer,
+                            Integer.parseInt(instances), time(one), bytes(one), time(two), bytes(two)));
+                }
             }
         }
         System.out.print(report);

@@ -368,19 +368,9 @@ public final class DiscoveryClient implements AutoCloseable {
         /** Builds and starts the client (one daemon thread). */
         public DiscoveryClient build() {
             if (balancer == null) {
-                balancer = DefaultBalancer::new;
+                balancer = LoadBalancer::roundRobin;
             }
             return new DiscoveryClient(this);
-        }
-    }
-
-    /** Round robin until the balancers of {@code dev.beacon.balance} provide {@code LoadBalancer.roundRobin()}. */
-    private static final class DefaultBalancer implements LoadBalancer {
-        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-
-        @Override
-        public Endpoint choose(List<Endpoint> endpoints, String key) {
-            return endpoints.get(Math.floorMod(next.getAndIncrement(), endpoints.size()));
         }
     }
 }
