@@ -29,6 +29,37 @@ public interface LoadBalancer {
      */
     Endpoint choose(List<Endpoint> endpoints, String key);
 
+    /** The names of the built-in balancers, as the command line and the HTTP API take them ({@code strategy=}). */
+    java.util.List<String> NAMES = java.util.List.of("round-robin", "random", "weighted", "least-in-flight", "p2c",
+            "consistent-hash");
+
+    /**
+     * A new built-in balancer by name: {@code round-robin}, {@code random}, {@code weighted} (smooth weighted round
+     * robin), {@code least-in-flight}, {@code p2c} (power of two choices), {@code consistent-hash}.
+     *
+     * @throws IllegalArgumentException naming the bad value and the valid ones
+     */
+    static LoadBalancer named(String name) {
+        String key = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (key) {
+            case "round-robin":
+                return roundRobin();
+            case "random":
+                return random();
+            case "weighted":
+                return weightedRoundRobin();
+            case "least-in-flight":
+                return leastInFlight();
+            case "p2c":
+                return powerOfTwoChoices();
+            case "consistent-hash":
+                return consistentHash();
+            default:
+                throw new IllegalArgumentException("strategy must be one of " + String.join(", ", NAMES)
+                        + ", but was '" + name + "'");
+        }
+    }
+
     /**
      * Round robin over the list in order, with this instance's own counter (an unsigned 64-bit count that passes
      * {@code Long.MAX_VALUE} without a jump): {@code n} consecutive calls on an unchanged list of {@code n} choose

@@ -93,4 +93,26 @@ class BeaconCommandTest {
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("\"type\":\"PRESENT\"", "\"port\":8080");
     }
+
+    @Test
+    void pick_strategies_andNothingFound() throws Exception {
+        for (int port = 8080; port < 8083; port++) {
+            run("register", "orders", "--host", "10.0.0.9", "--port", Integer.toString(port), "--registry", registry());
+        }
+        Run picked = run("pick", "orders", "--json", "--strategy", "consistent-hash", "--key", "user-42",
+                "--registry", registry());
+        assertThat(picked.code()).as(picked.err()).isZero();
+        int port = new ObjectMapper().readTree(picked.out()).path("port").asInt();
+        for (int i = 0; i < 3; i++) {
+            Run again = run("pick", "orders", "--json", "--strategy", "consistent-hash", "--key", "user-42",
+                    "--registry", registry());
+            assertThat(new ObjectMapper().readTree(again.out()).path("port").asInt()).isEqualTo(port);
+        }
+        assertThat(run("pick", "orders", "--strategy", "least-in-flight", "--registry", registry()).code()).isZero();
+        Run bad = run("pick", "orders", "--strategy", "fastest", "--registry", registry());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("'fastest'", "round-robin");
+        assertThat(run("pick", "payments", "--registry", registry()).code()).isEqualTo(1);
+    }
+
 }
