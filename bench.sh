@@ -4,6 +4,7 @@
 #   ./bench.sh redis [--quick]     Redis registry: round trips and latency per read, renewals/s, memory per instance
 #   ./bench.sh jmh [--quick]       Load balancers: JMH choose() ns/op and B/op (section "balancers"); the full run
 #                                  takes about 8 minutes on 2 cores, --quick about 2
+#   ./bench.sh startup [--quick]   Agent startup cost: sample-app without agent, with Beacon, with OpenTelemetry
 set -euo pipefail
 cd "$(dirname "$0")"
 what="${1:-redis}"; shift || true
@@ -12,9 +13,14 @@ case "$what" in
     command -v redis-server >/dev/null || { echo "bench: redis-server is required on PATH" >&2; exit 1; }
     main=dev.beacon.bench.RedisRegistryBench; section=redis ;;
   jmh) main=dev.beacon.bench.BalancerBench; section=balancers ;;
-  *) echo "usage: ./bench.sh redis|jmh [--quick]" >&2; exit 2 ;;
+  startup) main=dev.beacon.bench.StartupBench; section=startup ;;
+  *) echo "usage: ./bench.sh redis|jmh|startup [--quick]" >&2; exit 2 ;;
 esac
-mvn -B -q -DskipTests package -pl bench -am
+if [ "$what" = startup ]; then
+  mvn -B -q -DskipTests package -pl sample-app,agent,bench -am
+else
+  mvn -B -q -DskipTests package -pl bench -am
+fi
 report="$(java -cp bench/target/beacon-bench.jar "$main" "$@")"
 printf '%s\n' "$report"
 command_line="./bench.sh $what $*"
