@@ -29,9 +29,13 @@ public final class AgentLog extends LegacyAbstractLogger {
         return new AgentLog(name);
     }
 
-    /** A logger for the agent's own classes. */
+    /**
+     * A logger for the agent's own classes. Created directly, not through SLF4J's {@code LoggerFactory}, whose
+     * provider lookup would otherwise run in premain, on the app's main thread; core's classes, which log through
+     * SLF4J, initialise it later on the agent's thread.
+     */
     public static Logger get(Class<?> type) {
-        return org.slf4j.LoggerFactory.getLogger(type);
+        return new AgentLog(type.getName());
     }
 
     /**
