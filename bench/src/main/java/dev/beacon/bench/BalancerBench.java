@@ -108,6 +108,7 @@ public final class BalancerBench {
         }
     }
 
+    @SuppressWarnings("rawtypes") // JMH's getSecondaryResults() is a Map<String, Result> of the raw type
     private static double allocationPerOp(IterationResult iteration) {
         for (Map.Entry<String, Result> secondary : iteration.getSecondaryResults().entrySet()) {
             if (secondary.getKey().endsWith("gc.alloc.rate.norm")) {
