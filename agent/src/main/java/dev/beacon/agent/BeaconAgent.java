@@ -76,6 +76,14 @@ public final class BeaconAgent {
     /** JDK command-line tools also read {@code JAVA_TOOL_OPTIONS}; an agent meant for apps must not act in them. */
     static boolean startedByJdkTool(String command) {
         String main = command.trim().split("\\s+", 2)[0];
+        int slash = main.indexOf('/');
+        if (slash > 0) {
+            // launched from a module, as JDK tools are: "jdk.jcmd/sun.tools.jps.Jps"
+            if (main.startsWith("jdk.") || main.startsWith("java.")) {
+                return true;
+            }
+            main = main.substring(slash + 1);
+        }
         for (String prefix : new String[]{"sun.tools.", "com.sun.tools.", "jdk.internal.", "sun.security.tools.",
             "jdk.jfr.internal.", "sun.jvm.hotspot.", "jdk.jshell.", "sun.rmi.", "jdk.jpackage.", "jdk.jlink."}) {
             if (main.startsWith(prefix)) {

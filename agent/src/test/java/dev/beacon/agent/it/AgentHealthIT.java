@@ -98,7 +98,8 @@ class AgentHealthIT {
                         .as("not before %d passing probes one interval apart", RISE)
                         .isGreaterThanOrEqualTo(INTERVAL.multipliedBy(RISE - 1));
 
-                List<String> beacon = app.stderr().stream().filter(l -> l.startsWith("[beacon]")).toList();
+                List<String> beacon = app.stderr().stream()
+                        .filter(l -> l.startsWith("[beacon]") && !l.startsWith("[beacon] advertising")).toList();
                 assertThat(beacon).as(app.describe()).hasSize(4);
                 assertThat(beacon.get(0)).contains("registered service=orders", ":" + port,
                         "as STARTING; health /health every 2000 ms (rise 2, fall 3)");
