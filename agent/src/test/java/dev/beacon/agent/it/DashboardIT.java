@@ -1,0 +1,124 @@
+package dev.beacon.agent.it;
+
+import dev.beacon.ServiceInstance;
+import dev.beacon.registry.FileServiceRegistry;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard of {@code beacon serve} in a real headless Chromium (Debian's chromium and chromedriver; no browser
+ * download): it lists the live instances, updates without a reload when an instance registers and when one is
+ * killed, and shows hostile metadata as inert text. Saves a screenshot to {@code docs/dashboard.png}.
+ */
+class DashboardIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void dashboard_listsUpdatesLiveAndKeepsMetadataInert() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!present) {
+            String message = "DashboardIT needs Debian's chromium and chromium-driver (apt-get install chromium "
+                    + "chromium-driver)";
+            if (Boolean.getBoolean("beacon.browser.required")) {
+                throw new AssertionError(message + "; beacon.browser.required=true");
+            }
+            System.err.println("SKIPPED: " + message);
+            Assumptions.abort(message);
+        }
+        Path dir = temp.resolve("registry");
+        String registry = "file:" + dir;
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        try (FileServiceRegistry files = new FileServiceRegistry(dir);
+             JavaProcess serve = JavaProcess.start(Jdks.current(), List.of("-jar",
+                     AgentIT.AGENT_JAR.toAbsolutePath().toString(), "serve", "--registry", registry, "--port",
+                     Integer.toString(port), "--check-interval", "0"))) {
+            files.register(ServiceInstance.builder("payments").id("pay-1").host("10.0.0.7").port(9000)
+                    .metadata("zone", "eu-1").metadata("version", "1.0").build(), Duration.ofMinutes(5));
+            files.register(ServiceInstance.builder("evil").id("evil-1").host("10.0.0.66").port(6666)
+                    .metadata("note", "<img src=x onerror=\"window.__xss=1\">")
+                    .metadata("script", "<script>window.__xss=2</script>").build(), Duration.ofMinutes(5));
+            serve.awaitOut("serving .* at (http://\\S+)", Duration.ofSeconds(30));
+
+            WebDriver browser = browser();
+            try {
+                browser.get("http://127.0.0.1:" + port + "/");
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+                wait.until(b -> text(b).contains("pay-1") && text(b).contains("evil-1"));
+                assertThat(text(browser)).contains("10.0.0.7:9000", "eu-1", "UP", "version=1.0");
+
+                // hostile metadata is shown as text and never runs
+                assertThat(text(browser)).contains("note=<img src=x onerror=\"window.__xss=1\">",
+                        "script=<script>window.__xss=2</script>");
+                assertThat(((JavascriptExecutor) browser).executeScript("return window.__xss === undefined"))
+                        .isEqualTo(true);
+                assertThat(browser.findElements(By.cssSelector("section[data-service='evil'] img"))).isEmpty();
+
+                // an app started with the agent appears without a reload...
+                try (JavaProcess app = JavaProcess.start(Jdks.current(), List.of("-javaagent:"
+                        + AgentIT.AGENT_JAR.toAbsolutePath() + "=service=orders,ttl=2s,registry=" + registry,
+                        "-jar", AgentIT.SAMPLE_JAR.toAbsolutePath().toString()))) {
+                    int appPort = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
+                    wait.until(b -> text(b).contains(":" + appPort));
+                    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+                    Path docs = Path.of(System.getProperty("beacon.docs.dir", "../docs"));
+                    Files.createDirectories(docs);
+                    Files.copy(shot.toPath(), docs.resolve("dashboard.png"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+                    // ...and disappears without a reload once it is killed and its 2 s lease ends
+                    app.kill();
+                    new WebDriverWait(browser, Duration.ofSeconds(15)).until(b -> !text(b).contains(":" + appPort));
+                }
+                WebElement filter = browser.findElement(By.id("filter"));
+                filter.sendKeys("payments");
+                wait.until(b -> !text(b).contains("evil-1"));
+                assertThat(text(browser)).contains("pay-1");
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    private static String text(WebDriver browser) {
+        return browser.findElement(By.tagName("main")).getText();
+    }
+
+    private static WebDriver browser() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1280,800");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+}
