@@ -71,7 +71,7 @@ public final class ApiHandler implements HttpHandler {
                 // the HttpServer closes the connection without draining the rest of a broken body
                 throw new IOException("connection dropped after " + code + " for a malformed body");
             }
-            if (reply.stream().isPresent() && !head) {
+            if (reply.stream().isPresent()) {
                 metrics.observe(method, route[0].template(), code, System.nanoTime() - started);
                 observed = true;
                 pool.runCompensated(reply.stream().get()::run);
@@ -227,7 +227,7 @@ public final class ApiHandler implements HttpHandler {
         headers.set("Cache-Control", "no-store");
         reply.headers().forEach(headers::set);
         deadlines.within(settings.writeTimeout(), () -> {
-            if (reply.stream().isPresent() && !head) {
+            if (reply.stream().isPresent()) { // never for HEAD: the route answers that without a stream
                 exchange.sendResponseHeaders(reply.status(), 0);
                 return;
             }

@@ -25,6 +25,7 @@ public record Reply(int status, String contentType, byte[] body, Map<String, Str
     }
 
     public static final String JSON = "application/json; charset=utf-8";
+    public static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
 
     public static Reply json(int status, JsonNode node) {
         return new Reply(status, JSON, Json.bytes(node), Map.of(), Optional.empty());
@@ -44,7 +45,7 @@ public record Reply(int status, String contentType, byte[] body, Map<String, Str
     }
 
     public static Reply stream(Stream stream) {
-        return new Reply(200, "text/event-stream; charset=utf-8", new byte[0],
+        return new Reply(200, EVENT_STREAM, new byte[0],
                 Map.of("Cache-Control", "no-cache", "X-Accel-Buffering", "no"), Optional.of(stream));
     }
 

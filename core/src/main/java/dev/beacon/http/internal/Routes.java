@@ -182,6 +182,10 @@ final class Routes {
     }
 
     private Reply stream(HttpExchange exchange, java.util.function.Function<EventStream, Subscription> subscribe) {
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            return new Reply(200, Reply.EVENT_STREAM, new byte[0], Map.of("Cache-Control", "no-cache"),
+                    Optional.empty());
+        }
         if (!streamSlots.tryAcquire()) {
             throw HttpError.unavailable("too many event streams open (" + settings.maxEventStreams()
                     + "); try again later");
