@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  */
 final class Routes {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Routes.class);
+
     private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> FILTERS = Set.of("status", "zone");
     private static final Set<String> PICK_PARAMETERS = Set.of("status", "zone", "strategy", "key");
@@ -131,7 +133,8 @@ final class Routes {
         try {
             watcher.watch(service); // so that /events and the counters see this registration
         } catch (RuntimeException e) {
-            // the registration below reports the registry's state
+            // the registration below reports the registry's state; the next scan retries the watch
+            log.debug("watching {} before registering {} failed", service, id, e);
         }
         registry.register(registration.instance(), registration.ttl());
         metrics.registered();

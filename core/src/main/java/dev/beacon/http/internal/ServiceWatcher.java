@@ -130,7 +130,13 @@ public final class ServiceWatcher implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        watches.values().forEach(Subscription::close);
+        watches.forEach((service, subscription) -> {
+            try {
+                subscription.close();
+            } catch (RuntimeException e) {
+                log.warn("closing the watch of {} failed", service, e);
+            }
+        });
         watches.clear();
         listeners.clear();
     }
