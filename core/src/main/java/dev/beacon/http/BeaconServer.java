@@ -63,7 +63,8 @@ import java.util.regex.Pattern;
  * {@code Authorization: Bearer <token>}; reads stay open.
  *
  * <p>Not started by {@link Builder#build()}; {@link #start()} binds and starts the threads, {@link #close()} stops
- * them (idempotent). The registry is not closed with the server. Thread-safe.
+ * them (idempotent). The JDK server's dispatcher thread is not a daemon, so a started server keeps the JVM running
+ * until it is closed; Beacon's own threads are daemons. The registry is not closed with the server. Thread-safe.
  */
 public final class BeaconServer implements AutoCloseable {
 

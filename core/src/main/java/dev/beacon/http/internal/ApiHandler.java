@@ -11,13 +11,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * The one HttpHandler of the server: bounds the request head, decodes the target, routes, checks method and token,
@@ -32,7 +34,8 @@ public final class ApiHandler implements HttpHandler {
     static final int MAX_URI_LENGTH = 8192;
     static final int MAX_HEADERS = 100;
     static final int MAX_HEADER_BYTES = 64 * 1024;
-    private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]{2,45}");
 
     private final Routes routes;
     private final ApiSettings settings;
@@ -202,22 +205,47 @@ public final class ApiHandler implements HttpHandler {
         }
         if (settings.loopbackOnly()) {
             List<String> hosts = headers.get("Host");
-            if (hosts != null && (hosts.size() != 1 || !LOOPBACK_HOSTS.contains(hostName(hosts.get(0))))) {
+            if (hosts != null && (hosts.size() != 1 || !isLoopbackHost(hosts.get(0)))) {
                 throw new HttpError(403, "Host " + Texts.quote(String.join(", ", hosts)) + " is not answered: "
-                        + "this server listens on loopback and answers requests for localhost, 127.0.0.1 or [::1] "
-                        + "only (protection against DNS rebinding)");
+                        + "this server listens on loopback and answers only requests for localhost or a loopback "
+                        + "address such as 127.0.0.1 or [::1] (protection against DNS rebinding)");
             }
         }
     }
 
-    private static String hostName(String host) {
+    /**
+     * Whether a Host header value names this machine: {@code localhost} or a loopback IP literal, any port. Names are
+     * never resolved.
+     */
+    static boolean isLoopbackHost(String host) {
         String value = host.trim().toLowerCase(Locale.ROOT);
         if (value.startsWith("[")) {
             int end = value.indexOf(']');
-            return end < 0 ? value : value.substring(0, end + 1);
+            String literal = end < 0 ? "" : value.substring(1, end);
+            if (!IPV6.matcher(literal).matches() || literal.indexOf(':') < 0) {
+                return false;
+            }
+            try {
+                // a literal with a colon is parsed, never looked up
+                return InetAddress.getByName("[" + literal + "]").isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
         }
         int colon = value.indexOf(':');
-        return colon < 0 ? value : value.substring(0, colon);
+        String name = colon < 0 ? value : value.substring(0, colon);
+        if (name.equals("localhost")) {
+            return true;
+        }
+        if (!IPV4.matcher(name).matches()) {
+            return false;
+        }
+        for (String octet : name.split("\\.")) {
+            if (Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return name.startsWith("127.");
     }
 
     private void send(HttpExchange exchange, Reply reply, boolean head) throws IOException {
