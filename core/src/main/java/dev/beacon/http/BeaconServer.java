@@ -114,7 +114,8 @@ public final class BeaconServer implements AutoCloseable {
      */
     public synchronized BeaconServer start() {
         if (started || closed) {
-            throw new IllegalStateException("a BeaconServer starts once; this one is " + (closed ? "closed" : "running"));
+            throw new IllegalStateException("a BeaconServer starts once; this one "
+                    + (closed ? "is closed" : "was started already"));
         }
         started = true;
         InetSocketAddress requested;

@@ -96,7 +96,8 @@ class BeaconServerFuzzTest {
             String what = "seed " + SEED + ", request " + i + ": " + method + " " + target + " body "
                     + (body == null ? "none" : body.length + " bytes " + preview(body));
 
-            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response =
+                    client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
             statuses[status]++;
             String type = response.headers().firstValue("Content-Type").orElse("");
@@ -422,8 +423,8 @@ class BeaconServerFuzzTest {
                 random.nextBytes(bytes);
                 yield bytes;
             }
-            case 6 -> ("{\"host\":\"h\",\"port\":1,\"metadata\":{\"k\":\"" + "x".repeat(MAX_BODY + random.nextInt(20_000))
-                    + "\"}}").getBytes(StandardCharsets.UTF_8);
+            case 6 -> ("{\"host\":\"h\",\"port\":1,\"metadata\":{\"k\":\""
+                    + "x".repeat(MAX_BODY + random.nextInt(20_000)) + "\"}}").getBytes(StandardCharsets.UTF_8);
             case 7 -> ("[".repeat(1 + random.nextInt(2000)) + "]".repeat(random.nextInt(2000)))
                     .getBytes(StandardCharsets.UTF_8);
             default -> pick(random, new String[]{"", "{}", "null", "1e999999", "{\"port\":" + "9".repeat(50) + "}",

@@ -77,7 +77,8 @@ public record RequestTarget(List<String> segments, Map<String, List<String>> que
             }
             int equals = piece.indexOf('=');
             String name = decode(equals < 0 ? piece : piece.substring(0, equals), true, "query parameter name");
-            String value = equals < 0 ? "" : decode(piece.substring(equals + 1), true, "query parameter '" + name + "'");
+            String value = equals < 0 ? ""
+                    : decode(piece.substring(equals + 1), true, "query parameter '" + name + "'");
             if (name.isEmpty()) {
                 throw HttpError.badRequest("empty query parameter name in " + Texts.quote(piece));
             }
