@@ -479,13 +479,32 @@ class BeaconServerTest {
     }
 
     @Test
+    void close_endsEveryThreadOfTheServer() {
+        TestServer server = start(BeaconServer.builder(registry).keepAliveInterval(Duration.ofMillis(50)));
+        server.put("/services/orders/instances/a", "{\"host\":\"h\",\"port\":1}");
+        assertThat(server.get("/services").status()).isEqualTo(200);
+        assertThat(beaconThreads()).isNotEmpty();
+
+        server.close();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(beaconThreads()).isEmpty());
+        assertThrows(java.io.IOException.class, () -> new java.net.Socket("127.0.0.1", server.port()).close());
+    }
+
+    private static List<String> beaconThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("beacon-http-") || name.equals("HTTP-Dispatcher")).toList();
+    }
+
+    @Test
     void start_twice_fails_andAddressNeedsAStart() {
         BeaconServer server = BeaconServer.builder(registry).port(0).build();
         assertThrows(IllegalStateException.class, server::address);
         server.start();
         try {
             IllegalStateException e = assertThrows(IllegalStateException.class, server::start);
-            assertThat(e).hasMessageContaining("starts once");
+            assertThat(e).hasMessage("a BeaconServer starts once; this one was started already");
             assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
             assertThat(server.uri().toString()).startsWith("http://127.0.0.1:");
         } finally {

@@ -210,9 +210,14 @@ final class Routes {
 
             @Override
             public void release() {
-                subscription.close();
-                streams.remove(stream);
-                streamSlots.release();
+                try {
+                    subscription.close();
+                } catch (RuntimeException e) {
+                    log.warn("closing the watch of an event stream failed", e);
+                } finally {
+                    streams.remove(stream);
+                    streamSlots.release();
+                }
             }
         });
     }
