@@ -258,7 +258,8 @@ public final class RedisServiceRegistry implements ServiceRegistry {
             if (confirmed.await(uri.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 String marker = java.util.UUID.randomUUID().toString();
                 markers.put(marker, gated);
-                client().publish(channel, "{\"type\":\"MARKER\",\"id\":\"" + marker + "\"}");
+                RedisScript.MARKER.run(client(), keys(service, false).subList(0, 1),
+                        List.of(channel, "{\"type\":\"MARKER\",\"id\":\"" + marker + "\"}"));
                 gated.opened.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 markers.remove(marker);
             }

@@ -26,7 +26,8 @@ public enum RedisScript {
     LIVE_COUNT("live-count.lua"),
     SWEEP("sweep.lua"),
     INDEX("index.lua"),
-    LEASES("leases.lua");
+    LEASES("leases.lua"),
+    MARKER("marker.lua");
 
     private final String source;
     private final String sha1;
