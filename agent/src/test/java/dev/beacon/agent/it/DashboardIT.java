@@ -73,6 +73,8 @@ class DashboardIT {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
                 wait.until(b -> text(b).contains("pay-1") && text(b).contains("evil-1"));
                 assertThat(text(browser)).contains("10.0.0.7:9000", "eu-1", "UP", "version=1.0");
+                String payRow = browser.findElement(By.cssSelector("tr[data-id='pay-1']")).getText();
+                assertThat(payRow).as("age of the last heartbeat").containsPattern("\\d+ s");
 
                 // hostile metadata is shown as text and never runs
                 assertThat(text(browser)).contains("note=<img src=x onerror=\"window.__xss=1\">",

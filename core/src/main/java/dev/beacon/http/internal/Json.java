@@ -71,6 +71,20 @@ public final class Json {
         return array;
     }
 
+    /** The instance with its lease: {@code renewedAt} (the last heartbeat) and {@code expiresAt}, ISO-8601. */
+    public static ObjectNode lease(dev.beacon.registry.Lease lease) {
+        ObjectNode node = instance(lease.instance());
+        node.put("renewedAt", lease.renewedAt().toString());
+        node.put("expiresAt", lease.expiresAt().toString());
+        return node;
+    }
+
+    public static ArrayNode leases(List<dev.beacon.registry.Lease> leases) {
+        ArrayNode array = WRITER.createArrayNode();
+        leases.forEach(lease -> array.add(lease(lease)));
+        return array;
+    }
+
     /** {@code {"<service>": [instances…], …}} in the map's order. */
     public static ObjectNode services(Map<String, List<ServiceInstance>> services) {
         ObjectNode root = object();

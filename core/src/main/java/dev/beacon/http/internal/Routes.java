@@ -94,13 +94,29 @@ final class Routes {
 
     Reply services(RequestTarget target) {
         target.allowOnly(Set.of(), null);
-        return Reply.json(200, Json.services(registry.snapshot()));
+        com.fasterxml.jackson.databind.node.ObjectNode root = Json.object();
+        for (String service : registry.services()) {
+            com.fasterxml.jackson.databind.node.ArrayNode instances = withLeases(service, instance -> true);
+            if (!instances.isEmpty()) {
+                root.set(service, instances);
+            }
+        }
+        return Reply.json(200, root);
     }
 
     Reply service(RequestTarget target, String service) {
         target.allowOnly(FILTERS, "meta.");
         Predicate<ServiceInstance> filter = filter(target, null);
-        return Reply.json(200, Json.instances(registry.instances(service).stream().filter(filter).toList()));
+        return Reply.json(200, withLeases(service, filter));
+    }
+
+    /** The instances with their last heartbeat and lease end, where the registry reports leases. */
+    private com.fasterxml.jackson.databind.node.ArrayNode withLeases(String service, Predicate<ServiceInstance> filter) {
+        try {
+            return Json.leases(registry.leases(service).stream().filter(l -> filter.test(l.instance())).toList());
+        } catch (UnsupportedOperationException noLeases) {
+            return Json.instances(registry.instances(service).stream().filter(filter).toList());
+        }
     }
 
     Reply pick(RequestTarget target, String service) {
