@@ -18,6 +18,7 @@ public final class Endpoint {
     static final double EWMA_ALPHA = 0.3;
 
     private final ServiceInstance instance;
+    private final java.util.Optional<ServiceInstance> optionalInstance;
     private final double weight;
     private final AtomicInteger inFlight;
     private final AtomicLong latencyBits;
@@ -29,6 +30,7 @@ public final class Endpoint {
 
     private Endpoint(ServiceInstance instance, double weight, AtomicInteger inFlight, AtomicLong latencyBits) {
         this.instance = Objects.requireNonNull(instance, "instance");
+        this.optionalInstance = java.util.Optional.of(instance);
         if (!(weight > 0) || Double.isInfinite(weight)) {
             throw new IllegalArgumentException("weight must be positive and finite, but was " + weight);
         }
@@ -49,6 +51,11 @@ public final class Endpoint {
 
     public ServiceInstance instance() {
         return instance;
+    }
+
+    /** {@code Optional.of(instance())}, made once, so that lookups returning it do not allocate. */
+    public java.util.Optional<ServiceInstance> optionalInstance() {
+        return optionalInstance;
     }
 
     /** The effective weight, {@code > 0}; 1 unless the client set another. */

@@ -113,7 +113,7 @@ public final class DiscoveryClient implements AutoCloseable {
         if (endpoints.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(state.balancer().choose(endpoints, key).instance());
+        return state.balancer().choose(endpoints, key).optionalInstance(); // preallocated: no garbage per lookup
     }
 
     /**
