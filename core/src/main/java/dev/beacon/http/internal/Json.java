@@ -53,15 +53,12 @@ public final class Json {
         return fill(node, instance);
     }
 
+    /** The registry codec's instance shape without its version and service fields: id, host, port, status, … */
     private static ObjectNode fill(ObjectNode node, ServiceInstance instance) {
-        node.put("id", instance.id());
-        node.put("host", instance.host());
-        node.put("port", instance.port());
-        node.put("status", instance.status().name());
-        ObjectNode metadata = node.putObject("metadata");
-        instance.metadata().forEach(metadata::put);
-        ObjectNode ports = node.putObject("ports");
-        instance.ports().forEach(ports::put);
+        ObjectNode stored = dev.beacon.registry.internal.InstanceCodec.toJson(instance);
+        stored.remove("v");
+        stored.remove("service");
+        node.setAll(stored);
         return node;
     }
 
