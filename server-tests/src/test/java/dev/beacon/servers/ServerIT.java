@@ -1,5 +1,7 @@
 package dev.beacon.servers;
 
+import dev.beacon.testing.JavaProcess;
+import dev.beacon.testing.Jdks;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.registry.FileServiceRegistry;

@@ -1,5 +1,7 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.testing.JavaProcess;
+import dev.beacon.testing.Jdks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.ServiceInstance;

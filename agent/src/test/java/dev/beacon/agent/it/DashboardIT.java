@@ -1,5 +1,7 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.testing.JavaProcess;
+import dev.beacon.testing.Jdks;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
 import org.junit.jupiter.api.Assumptions;

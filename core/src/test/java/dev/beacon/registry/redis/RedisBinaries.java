@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds {@code redis-server} and {@code redis-cli} on the PATH, and decides what happens when they are missing:
@@ -70,11 +68,11 @@ final class RedisBinaries {
      */
     static RuntimeException unavailable(String reason, boolean required) {
         if (required) {
-            Assertions.fail(reason + ", and -D" + REQUIRED_PROPERTY + "=true makes that a failure. " + INSTALL_HINT);
+            return new IllegalStateException(reason + ", and -D" + REQUIRED_PROPERTY
+                    + "=true makes that a failure. " + INSTALL_HINT);
         }
-        Assumptions.abort(reason + ", so this Redis test is skipped. " + INSTALL_HINT
+        return new org.opentest4j.TestAbortedException(reason + ", so this Redis test is skipped. " + INSTALL_HINT
                 + " Set -D" + REQUIRED_PROPERTY + "=true to fail instead of skipping.");
-        throw new AssertionError("unreachable: Assumptions.abort throws");
     }
 
     /** {@code openssl} on the PATH, for test certificates; skipped or failed like Redis when missing. */

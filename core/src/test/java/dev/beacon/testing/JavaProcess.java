@@ -1,4 +1,4 @@
-package dev.beacon.agent.it;
+package dev.beacon.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,8 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A child JVM whose output lines are collected as they come, for integration tests. */
-final class JavaProcess implements AutoCloseable {
+/**
+ * A child JVM whose output lines are collected as they come, for the integration tests of every module (shared
+ * through core's test jar).
+ */
+public final class JavaProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> out = new CopyOnWriteArrayList<>();
@@ -32,17 +35,25 @@ final class JavaProcess implements AutoCloseable {
     }
 
     /** Starts {@code <java> args...}. */
-    static JavaProcess start(Path java, List<String> args) throws IOException {
+    public static JavaProcess start(Path java, List<String> args) throws IOException {
+        return start(java, args, null);
+    }
+
+    /** Starts {@code <java> args...} in {@code directory} (null: this process's working directory). */
+    public static JavaProcess start(Path java, List<String> args, Path directory) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         builder.environment().keySet().removeIf(key -> key.startsWith("BEACON_") || key.equals("JAVA_TOOL_OPTIONS"));
         return new JavaProcess(builder.start(), String.join(" ", command));
     }
 
     /** Runs {@code <java> args...} to completion (at most {@code timeout}). */
-    static Result run(Path java, List<String> args, Duration timeout) throws Exception {
+    public static Result run(Path java, List<String> args, Duration timeout) throws Exception {
         try (JavaProcess p = start(java, args)) {
             if (!p.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("timed out after " + timeout + ": " + p.description);
@@ -52,7 +63,7 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
     }
 
     private static Thread pump(InputStream stream, List<String> lines) {
@@ -71,7 +82,7 @@ final class JavaProcess implements AutoCloseable {
     }
 
     /** Waits for a stdout line matching {@code regex}; returns its first group (or the whole line). */
-    String awaitOut(String regex, Duration timeout) throws InterruptedException {
+    public String awaitOut(String regex, Duration timeout) throws InterruptedException {
         Pattern pattern = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -90,24 +101,24 @@ final class JavaProcess implements AutoCloseable {
                 + "\nstdout:\n" + String.join("\n", out) + "\nstderr:\n" + String.join("\n", err));
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
-    List<String> stdout() {
+    public List<String> stdout() {
         return out;
     }
 
-    List<String> stderr() {
+    public List<String> stderr() {
         return err;
     }
 
     /** SIGTERM, then waits for the exit. */
-    int terminate(Duration timeout) throws InterruptedException {
+    public int terminate(Duration timeout) throws InterruptedException {
         // Through the handle: Process.destroy() would also close our end of the pipes, losing what the app's
         // shutdown hooks print.
         process.toHandle().destroy();
@@ -119,7 +130,7 @@ final class JavaProcess implements AutoCloseable {
     }
 
     /** SIGKILL. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
@@ -130,7 +141,7 @@ final class JavaProcess implements AutoCloseable {
         errPump.join(10_000);
     }
 
-    String describe() {
+    public String describe() {
         return description + "\nstdout:\n" + String.join("\n", out) + "\nstderr:\n" + String.join("\n", err);
     }
 

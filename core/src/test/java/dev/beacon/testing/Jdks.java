@@ -1,4 +1,4 @@
-package dev.beacon.agent.it;
+package dev.beacon.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,12 +11,12 @@ import java.util.stream.Stream;
  * property {@code beacon.test.jdks} (comma-separated; {@code .ci/run} passes the Temurin 25 JDK). A listed JDK that
  * does not exist fails the test run rather than being skipped silently.
  */
-final class Jdks {
+public final class Jdks {
 
     private Jdks() {
     }
 
-    static Stream<Path> all() {
+    public static Stream<Path> all() {
         List<Path> javas = new ArrayList<>();
         javas.add(Path.of(System.getProperty("java.home"), "bin", "java"));
         String extra = System.getProperty("beacon.test.jdks", "");
@@ -33,7 +33,7 @@ final class Jdks {
         return javas.stream();
     }
 
-    static Path current() {
+    public static Path current() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 }
