@@ -68,6 +68,9 @@ public final class RegistrationLoop implements Runnable {
     private ServiceInstance registered;
     private ServiceInstance lastAnnounced;
     private String addressReason = "";
+    private final dev.beacon.agent.detect.Cidr network;
+    private InetAddress chosenFor;
+    private AdvertisedAddress.Choice chosen;
     private boolean warnedLoopback;
     private long nextHeartbeatAt;
     // Monotonic time may be negative (System.nanoTime's origin is arbitrary): "no deadline" is Long.MIN_VALUE, not 0.
@@ -86,6 +89,7 @@ public final class RegistrationLoop implements Runnable {
                      String instanceId, ProcNetListeners proc, SelfCheck selfCheck) {
         this.config = Objects.requireNonNull(config, "config");
         this.registryFactory = Objects.requireNonNull(registryFactory, "registryFactory");
+        this.network = config.network().map(dev.beacon.agent.detect.Cidr::parse).orElse(null);
         this.excludedPorts = new java.util.HashSet<>(config.excludePorts());
         this.excludedPorts.addAll(jvmOwnPorts);
         config.port().ifPresent(this.excludedPorts::remove);
@@ -219,6 +223,7 @@ public final class RegistrationLoop implements Runnable {
         changed |= dropClosed();
         if (proc.available() && now >= nextScanAt) {
             changed |= reconcileWithProc();
+            chosen = null; // interfaces may have changed: choose the address again
             nextScanAt = now + (listeners.isEmpty() ? SCAN_UNTIL_FOUND_MILLIS : SCAN_PERIOD_MILLIS);
         }
         ServiceInstance desired = desiredInstance();
@@ -388,9 +393,7 @@ public final class RegistrationLoop implements Runnable {
                 others.put(config.nameOf(listener.port()).orElse("tcp-" + listener.port()), listener.port());
             }
         }
-        AdvertisedAddress.Choice host = AdvertisedAddress.choose(config.host().orElse(null), primary.address(),
-                config.networkInterface().orElse(null),
-                config.network().map(dev.beacon.agent.detect.Cidr::parse).orElse(null));
+        AdvertisedAddress.Choice host = advertised(primary.address());
         addressReason = host.reason();
         return ServiceInstance.builder(config.service())
                 .id(instanceId)
@@ -400,6 +403,20 @@ public final class RegistrationLoop implements Runnable {
                 .metadata(config.metadata())
                 .ports(others)
                 .build();
+    }
+
+    /**
+     * The address to advertise for a listener bound to {@code bound}. Choosing it enumerates the network interfaces,
+     * so it is done once per bound address and again after each {@code /proc} reconciliation (every 10 s), not on
+     * every tick.
+     */
+    private AdvertisedAddress.Choice advertised(InetAddress bound) {
+        if (chosen == null || !bound.equals(chosenFor)) {
+            chosen = AdvertisedAddress.choose(config.host().orElse(null), bound,
+                    config.networkInterface().orElse(null), network);
+            chosenFor = bound;
+        }
+        return chosen;
     }
 
     /**
