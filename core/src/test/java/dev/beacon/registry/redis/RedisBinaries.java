@@ -68,7 +68,7 @@ final class RedisBinaries {
      */
     static RuntimeException unavailable(String reason, boolean required) {
         if (required) {
-            return new IllegalStateException(reason + ", and -D" + REQUIRED_PROPERTY
+            throw new org.opentest4j.AssertionFailedError(reason + ", and -D" + REQUIRED_PROPERTY
                     + "=true makes that a failure. " + INSTALL_HINT);
         }
         return new org.opentest4j.TestAbortedException(reason + ", so this Redis test is skipped. " + INSTALL_HINT
