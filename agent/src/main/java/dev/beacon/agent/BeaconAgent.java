@@ -5,23 +5,33 @@ import dev.beacon.agent.config.AgentConfigParser;
 import dev.beacon.agent.detect.JvmOwnPorts;
 import dev.beacon.agent.detect.ProcNetListeners;
 import dev.beacon.agent.instrument.BindHooks;
+import dev.beacon.agent.lifecycle.Handoff;
 import dev.beacon.agent.lifecycle.RegistrationLoop;
 import dev.beacon.agent.logging.AgentLog;
 import dev.beacon.registry.Registries;
+import dev.beacon.registry.ServiceRegistry;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
- * The {@code -javaagent} entry point. Does as little as possible on the app's main thread: parses the arguments,
- * installs the bind and shutdown hooks, starts the agent's own daemon thread, and returns. Never throws: any problem
- * is one line on stderr, and the app runs without the agent.
+ * The {@code -javaagent} entry point. On the app's main thread, before {@code main}, it only installs the bind and
+ * shutdown hooks and starts the agent's own daemon thread. That thread then waits — loading nothing — until the app
+ * binds its first listener (or {@value #IDLE_START_MILLIS} ms have passed, for listeners only the {@code /proc} scan
+ * can see) before it reads the configuration, opens the registry and registers: the app's startup pays for the hooks,
+ * not for the agent. Never throws: any problem is one line on stderr, and the app runs without the agent.
  */
 public final class BeaconAgent {
+
+    /** Before {@code main}: the agent's thread waits for the app's first bind, at most this long, before it works. */
+    static final long IDLE_START_MILLIS = 1_000;
 
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
@@ -29,14 +39,14 @@ public final class BeaconAgent {
     }
 
     public static void premain(String agentArgs, Instrumentation instrumentation) {
-        start(agentArgs, instrumentation);
+        start(agentArgs, instrumentation, IDLE_START_MILLIS);
     }
 
     public static void agentmain(String agentArgs, Instrumentation instrumentation) {
-        start(agentArgs, instrumentation);
+        start(agentArgs, instrumentation, 0); // a late attach: the app listens already, look for its listeners at once
     }
 
-    private static void start(String agentArgs, Instrumentation instrumentation) {
+    private static void start(String agentArgs, Instrumentation instrumentation, long idleStartMillis) {
         try {
             if (!STARTED.compareAndSet(false, true)) {
                 System.err.println("[beacon] the agent is already running in this JVM; ignoring the second one");
@@ -45,37 +55,116 @@ public final class BeaconAgent {
             if (startedByJdkTool(System.getProperty("sun.java.command", ""))) {
                 return; // picked up through JAVA_TOOL_OPTIONS by javac, jps, jcmd, keytool, ...: stay silent
             }
-            AgentConfig config;
-            try {
-                config = AgentConfigParser.parse(agentArgs, System.getProperties(), System.getenv());
-            } catch (IllegalArgumentException e) {
-                System.err.println("[beacon] bad agent configuration: " + e.getMessage()
-                        + "; the agent is disabled, the application runs without it");
-                return;
+            if (switchedOff(agentArgs, System.getProperties(), System.getenv())) {
+                return; // enabled=false: the kill switch weaves nothing
             }
-            if (!config.enabled()) {
-                return;
-            }
-            AgentLog.setLevel(config.logLevel());
-            RegistrationLoop loop = new RegistrationLoop(config, () -> Registries.open(config.registry()),
-                    JvmOwnPorts.find(System.getProperties()), instanceId(config), new ProcNetListeners());
+            Handoff handoff = new Handoff();
+            BindHooks.Installed hooks = null;
             try {
-                loop.hooksInstalled(BindHooks.install(instrumentation, loop::onBind, loop::shutdown));
+                hooks = BindHooks.install(instrumentation, handoff, handoff.shutdownSignal());
             } catch (Throwable t) {
                 System.err.println("[beacon] cannot install the bind hooks (" + t
                         + "); listeners are found by scanning /proc only");
             }
             // Fallback when the ApplicationShutdownHooks advice could not be installed; idempotent otherwise.
-            Runtime.getRuntime().addShutdownHook(new Thread(loop::shutdown, "beacon-agent-shutdown"));
-            loop.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(handoff.shutdownSignal(), "beacon-agent-shutdown"));
+            Thread agent = new Thread(new AgentThread(agentArgs, handoff, hooks, idleStartMillis), "beacon-agent");
+            agent.setDaemon(true);
+            handoff.consumer(agent);
+            agent.start();
         } catch (Throwable t) {
             System.err.println("[beacon] the agent failed to start (" + t + "); the application runs without it");
         }
     }
 
+    /**
+     * The agent's thread: waits for the app's first bind, then configures the agent and runs the registration loop.
+     * A bad configuration disables the agent with one line on stderr; the hooks stay woven but only return.
+     */
+    private static final class AgentThread implements Runnable {
+        private final String agentArgs;
+        private final Handoff handoff;
+        private final BindHooks.Installed hooks;
+        private final long idleStartMillis;
+
+        AgentThread(String agentArgs, Handoff handoff, BindHooks.Installed hooks, long idleStartMillis) {
+            this.agentArgs = agentArgs;
+            this.handoff = handoff;
+            this.hooks = hooks;
+            this.idleStartMillis = idleStartMillis;
+        }
+
+        @Override
+        public void run() {
+            try {
+                handoff.awaitFirstBind(idleStartMillis);
+                AgentConfig config;
+                try {
+                    config = AgentConfigParser.parse(agentArgs, System.getProperties(), System.getenv());
+                } catch (IllegalArgumentException e) {
+                    handoff.close();
+                    System.err.println("[beacon] bad agent configuration: " + e.getMessage()
+                            + "; the agent is disabled, the application runs without it");
+                    return;
+                }
+                if (!config.enabled()) {
+                    handoff.close();
+                    return;
+                }
+                AgentLog.setLevel(config.logLevel());
+                Supplier<ServiceRegistry> registry = () -> Registries.open(config.registry());
+                RegistrationLoop loop = new RegistrationLoop(config, registry, JvmOwnPorts.find(System.getProperties()),
+                        instanceId(config), new ProcNetListeners(), handoff);
+                loop.hooksInstalled(hooks);
+                if (handoff.attach(loop)) {
+                    loop.run();
+                }
+            } catch (Throwable t) {
+                handoff.close();
+                System.err.println("[beacon] the agent failed (" + t + "); the application runs without it");
+            }
+        }
+    }
+
+    /**
+     * The kill switch, read without the full parser on the app's main thread: {@code enabled=false} in the agent
+     * arguments, {@code -Dbeacon.enabled=false} or {@code BEACON_ENABLED=false}, with the parser's precedence. Any other
+     * value is left to the parser, which reports it.
+     */
+    static boolean switchedOff(String agentArgs, Map<?, ?> properties, Map<String, String> env) {
+        String value = null;
+        if (agentArgs != null) {
+            int from = 0;
+            while (from <= agentArgs.length()) {
+                int comma = agentArgs.indexOf(',', from);
+                String piece = agentArgs.substring(from, comma < 0 ? agentArgs.length() : comma);
+                int eq = piece.indexOf('=');
+                if (eq > 0 && piece.substring(0, eq).trim().equals("enabled")) {
+                    value = piece.substring(eq + 1);
+                }
+                if (comma < 0) {
+                    break;
+                }
+                from = comma + 1;
+            }
+        }
+        if (value == null && properties.get("beacon.enabled") instanceof String property) {
+            value = property;
+        }
+        if (value == null) {
+            value = env.get("BEACON_ENABLED");
+        }
+        return value != null && value.trim().toLowerCase(Locale.ROOT).equals("false");
+    }
+
     /** JDK command-line tools also read {@code JAVA_TOOL_OPTIONS}; an agent meant for apps must not act in them. */
     static boolean startedByJdkTool(String command) {
-        String main = command.trim().split("\\s+", 2)[0];
+        String line = command.trim();
+        int space = 0;
+        while (space < line.length() && !Character.isWhitespace(line.charAt(space))) {
+            space++;
+        }
+        String main = line.substring(0, space);
         int slash = main.indexOf('/');
         if (slash > 0) {
             // launched from a module, as JDK tools are: "jdk.jcmd/sun.tools.jps.Jps"

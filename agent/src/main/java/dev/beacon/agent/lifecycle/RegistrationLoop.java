@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -56,7 +55,7 @@ public final class RegistrationLoop implements Runnable {
     private final String instanceId;
     private final ProcNetListeners proc;
     private final SelfCheck selfCheck;
-    private final ConcurrentLinkedQueue<Object> bound = new ConcurrentLinkedQueue<>();
+    private final Handoff handoff;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     private volatile boolean stopping;
@@ -81,12 +80,24 @@ public final class RegistrationLoop implements Runnable {
 
     public RegistrationLoop(AgentConfig config, Supplier<ServiceRegistry> registryFactory, Set<Integer> jvmOwnPorts,
                             String instanceId, ProcNetListeners proc) {
-        this(config, registryFactory, jvmOwnPorts, instanceId, proc, SelfCheck.of(config));
+        this(config, registryFactory, jvmOwnPorts, instanceId, proc, SelfCheck.of(config), new Handoff());
+    }
+
+    /** Taking the sockets the hooks queued in {@code handoff} since premain. */
+    public RegistrationLoop(AgentConfig config, Supplier<ServiceRegistry> registryFactory, Set<Integer> jvmOwnPorts,
+                            String instanceId, ProcNetListeners proc, Handoff handoff) {
+        this(config, registryFactory, jvmOwnPorts, instanceId, proc, SelfCheck.of(config), handoff);
     }
 
     /** With a given self-check (tests: a fake check on the calling thread). */
     RegistrationLoop(AgentConfig config, Supplier<ServiceRegistry> registryFactory, Set<Integer> jvmOwnPorts,
                      String instanceId, ProcNetListeners proc, SelfCheck selfCheck) {
+        this(config, registryFactory, jvmOwnPorts, instanceId, proc, selfCheck, new Handoff());
+    }
+
+    private RegistrationLoop(AgentConfig config, Supplier<ServiceRegistry> registryFactory, Set<Integer> jvmOwnPorts,
+                             String instanceId, ProcNetListeners proc, SelfCheck selfCheck, Handoff handoff) {
+        this.handoff = Objects.requireNonNull(handoff, "handoff");
         this.config = Objects.requireNonNull(config, "config");
         this.registryFactory = Objects.requireNonNull(registryFactory, "registryFactory");
         this.network = config.network().map(dev.beacon.agent.detect.Cidr::parse).orElse(null);
@@ -106,22 +117,10 @@ public final class RegistrationLoop implements Runnable {
         this.hooks = installed;
     }
 
-    /** Starts the agent's daemon thread. */
-    public void start() {
-        Thread t = new Thread(this, "beacon-agent");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
-    }
-
     /** Hands over a bound server socket or channel. Called on the app's thread: queues it and returns. */
     public void onBind(Object socket) {
-        if (!stopping && socket != null) {
-            if (boundByJvmItself()) {
-                socket = new JvmOwned(socket); // never registered; its port is excluded from /proc scans too
-            }
-            bound.add(socket);
-            wakeUp();
+        if (!stopping) {
+            handoff.accept(socket);
         }
     }
 
@@ -130,24 +129,6 @@ public final class RegistrationLoop implements Runnable {
         if (t != null) {
             LockSupport.unpark(t);
         }
-    }
-
-    private static final StackWalker STACK = StackWalker.getInstance();
-
-    /** A socket the JVM bound for itself (JMX/RMI): its port is excluded, never registered. */
-    private record JvmOwned(Object socket) {
-    }
-
-    /**
-     * True when the bind comes from the JVM's own remote management (the JMX connector's RMI registry and server),
-     * which must never be registered as the app. Binds are rare, so walking the caller's stack is cheap enough.
-     */
-    static boolean boundByJvmItself() {
-        return STACK.walk(frames -> frames.limit(64).anyMatch(frame -> {
-            String type = frame.getClassName();
-            return type.startsWith("sun.rmi.") || type.startsWith("jdk.internal.agent.")
-                    || type.startsWith("sun.management.jmxremote.") || type.startsWith("javax.management.remote.");
-        }));
     }
 
     /** Opens the registry; false (and one error line) if it cannot be opened. */
@@ -167,9 +148,12 @@ public final class RegistrationLoop implements Runnable {
         }
     }
 
+    /** Runs the loop on the calling thread (the agent's thread) until {@link #shutdown()}. */
     @Override
     public void run() {
-        if (!openRegistry()) {
+        thread = Thread.currentThread();
+        handoff.consumer(thread);
+        if (stopping || !openRegistry()) {
             return;
         }
         if (selfCheck.enabled()) {
@@ -181,7 +165,6 @@ public final class RegistrationLoop implements Runnable {
                     + "/proc scan only", f));
             log.debug("hooks installed; retransformed {}", installed.retransformed());
         }
-        warmUp();
         while (!stopping) {
             try {
                 lock.lock();
@@ -200,17 +183,6 @@ public final class RegistrationLoop implements Runnable {
             if (Thread.interrupted() && stopping) {
                 break;
             }
-        }
-    }
-
-    /** Loads what the first registration needs (JSON codec, address lookup) before the app binds. */
-    private void warmUp() {
-        try {
-            dev.beacon.registry.internal.InstanceCodec.toBytes(dev.beacon.registry.internal.InstanceCodec.toJson(
-                    ServiceInstance.builder(config.service()).host("127.0.0.1").port(1).build()));
-            AdvertisedAddress.choose(config.host().orElse(null), java.net.InetAddress.getByName("0.0.0.0"));
-        } catch (Exception | LinkageError e) {
-            log.debug("warm-up failed; carrying on", e);
         }
     }
 
@@ -311,8 +283,8 @@ public final class RegistrationLoop implements Runnable {
 
     private boolean takeBound() {
         boolean changed = false;
-        for (Object socket; (socket = bound.poll()) != null; ) {
-            if (socket instanceof JvmOwned owned) {
+        for (Object socket; (socket = handoff.poll()) != null; ) {
+            if (socket instanceof Handoff.JvmOwned owned) {
                 Listener own = Listener.ofSocket(owned.socket());
                 if (own != null && excludedPorts.add(own.port())) {
                     changed |= listeners.remove(own.port()) != null;
@@ -439,6 +411,7 @@ public final class RegistrationLoop implements Runnable {
             return;
         }
         stopping = true;
+        handoff.close();
         selfCheck.stop();
         ServiceInstance toRemove = null;
         try {
