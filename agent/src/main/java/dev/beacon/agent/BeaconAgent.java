@@ -22,11 +22,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * The {@code -javaagent} entry point. On the app's main thread, before {@code main}, it only installs the bind and
- * shutdown hooks and starts the agent's own daemon thread. That thread then waits — loading nothing — until the app
- * binds its first listener (or {@value #IDLE_START_MILLIS} ms have passed, for listeners only the {@code /proc} scan
- * can see) before it reads the configuration, opens the registry and registers: the app's startup pays for the hooks,
- * not for the agent. Never throws: any problem is one line on stderr, and the app runs without the agent.
+ * The {@code -javaagent} entry point. What runs on the app's main thread, before {@code main}, is only what must run
+ * before the app's first bind: the kill-switch check, a tiny bridge class defined inside {@code java.base}, and a
+ * class-file transformer for the hooked classes (no ASM is loaded there). Everything else runs on the agent's own
+ * daemon thread: it weaves hooked classes that were loaded already, registers the fallback shutdown hook (whose
+ * weaving loads ASM), then waits — loading nothing more — until the app binds its first listener, or
+ * {@value #IDLE_START_MILLIS} ms have passed (for listeners only the {@code /proc} scan can see), before it reads the
+ * configuration, opens the registry and registers. The app's startup pays for the hooks, not for the agent. Never
+ * throws: any problem is one line on stderr, and the app runs without the agent.
  */
 public final class BeaconAgent {
 
@@ -59,15 +62,13 @@ public final class BeaconAgent {
                 return; // enabled=false: the kill switch weaves nothing
             }
             Handoff handoff = new Handoff();
-            BindHooks.Installed hooks = null;
+            BindHooks.Pending hooks = null;
             try {
                 hooks = BindHooks.install(instrumentation, handoff, handoff.shutdownSignal());
             } catch (Throwable t) {
                 System.err.println("[beacon] cannot install the bind hooks (" + t
                         + "); listeners are found by scanning /proc only");
             }
-            // Fallback when the ApplicationShutdownHooks advice could not be installed; idempotent otherwise.
-            Runtime.getRuntime().addShutdownHook(new Thread(handoff.shutdownSignal(), "beacon-agent-shutdown"));
             Thread agent = new Thread(new AgentThread(agentArgs, handoff, hooks, idleStartMillis), "beacon-agent");
             agent.setDaemon(true);
             handoff.consumer(agent);
@@ -84,10 +85,10 @@ public final class BeaconAgent {
     private static final class AgentThread implements Runnable {
         private final String agentArgs;
         private final Handoff handoff;
-        private final BindHooks.Installed hooks;
+        private final BindHooks.Pending hooks;
         private final long idleStartMillis;
 
-        AgentThread(String agentArgs, Handoff handoff, BindHooks.Installed hooks, long idleStartMillis) {
+        AgentThread(String agentArgs, Handoff handoff, BindHooks.Pending hooks, long idleStartMillis) {
             this.agentArgs = agentArgs;
             this.handoff = handoff;
             this.hooks = hooks;
@@ -97,6 +98,15 @@ public final class BeaconAgent {
         @Override
         public void run() {
             try {
+                // Fallback when the ApplicationShutdownHooks advice could not be installed; idempotent otherwise.
+                // Registered here, not in premain: loading ApplicationShutdownHooks weaves it, and the first weave
+                // loads ASM, which is better done on this thread than on the app's main thread.
+                BindHooks.Installed installed = hooks == null ? null : hooks.retransformLoaded();
+                try {
+                    Runtime.getRuntime().addShutdownHook(new Thread(handoff.shutdownSignal(), "beacon-agent-shutdown"));
+                } catch (IllegalStateException shutdownInProgress) {
+                    return;
+                }
                 handoff.awaitFirstBind(idleStartMillis);
                 AgentConfig config;
                 try {
@@ -115,7 +125,7 @@ public final class BeaconAgent {
                 Supplier<ServiceRegistry> registry = () -> Registries.open(config.registry());
                 RegistrationLoop loop = new RegistrationLoop(config, registry, JvmOwnPorts.find(System.getProperties()),
                         instanceId(config), new ProcNetListeners(), handoff);
-                loop.hooksInstalled(hooks);
+                loop.hooksInstalled(installed);
                 if (handoff.attach(loop)) {
                     loop.run();
                 }

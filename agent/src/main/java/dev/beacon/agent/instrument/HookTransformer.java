@@ -29,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class HookTransformer implements ClassFileTransformer {
 
-    static final String BRIDGE = "sun/nio/ch/BeaconBridge";
+    static final String BRIDGE = BridgeClass.NAME;
     static final String NETTY_BRIDGE = NettyBridge.class.getName().replace('.', '/');
     static final List<String> JDK_BIND_TYPES = List.of("sun/nio/ch/ServerSocketChannelImpl",
             "sun/nio/ch/AsynchronousServerSocketChannelImpl", "java/net/ServerSocket");
