@@ -1,12 +1,17 @@
 package dev.beacon.registry.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,18 +23,25 @@ import java.util.Map;
  * <pre>{"v":1,"service":"orders","id":"…","host":"10.0.0.5","port":8080,"status":"UP",
  *  "metadata":{"version":"1.4"},"ports":{"admin":9090}, …extra fields of the registry…}</pre>
  * Unknown fields are ignored; a missing or wrong-typed required field makes the entry invalid.
+ *
+ * <p>Reads and writes with Jackson's streaming parser and generator into a plain tree, without an
+ * {@code ObjectMapper}: this codec is on the agent's path to its first registration, and an {@code ObjectMapper}
+ * loads some three hundred classes the app's startup would compete with.
  */
 public final class InstanceCodec {
 
     public static final int VERSION = 1;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Deeper than any entry Beacon writes (two levels); a stored entry nested deeper is not one of ours. */
+    private static final int MAX_DEPTH = 16;
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private InstanceCodec() {
     }
 
     /** The instance as a JSON object, to which a registry may add its own fields. */
     public static ObjectNode toJson(ServiceInstance instance) {
-        ObjectNode node = MAPPER.createObjectNode();
+        ObjectNode node = NODES.objectNode();
         node.put("v", VERSION);
         node.put("service", instance.service());
         node.put("id", instance.id());
@@ -44,10 +56,45 @@ public final class InstanceCodec {
     }
 
     public static byte[] toBytes(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize " + node, e);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            write(generator, node);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize an entry", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void write(JsonGenerator generator, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                generator.writeStartObject();
+                for (var field : node.properties()) {
+                    generator.writeFieldName(field.getKey());
+                    write(generator, field.getValue());
+                }
+                generator.writeEndObject();
+            }
+            case ARRAY -> {
+                generator.writeStartArray();
+                for (JsonNode element : node) {
+                    write(generator, element);
+                }
+                generator.writeEndArray();
+            }
+            case STRING -> generator.writeString(node.textValue());
+            case NUMBER -> {
+                if (node.isIntegralNumber()) {
+                    generator.writeNumber(node.bigIntegerValue());
+                } else if (node.isBigDecimal()) {
+                    generator.writeNumber(node.decimalValue());
+                } else {
+                    generator.writeNumber(node.doubleValue());
+                }
+            }
+            case BOOLEAN -> generator.writeBoolean(node.booleanValue());
+            case NULL -> generator.writeNull();
+            default -> throw new IllegalArgumentException("cannot store a " + node.getNodeType() + " node");
         }
     }
 
@@ -61,10 +108,13 @@ public final class InstanceCodec {
      * @throws InvalidEntryException saying what is wrong
      */
     public static JsonNode parse(byte[] bytes) {
-        try {
-            JsonNode node = MAPPER.readTree(bytes);
-            if (node == null || !node.isObject()) {
+        try (JsonParser parser = FACTORY.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidEntryException("not a JSON object");
+            }
+            ObjectNode node = readObject(parser, 1);
+            if (parser.nextToken() != null) {
+                throw new InvalidEntryException("malformed JSON: content after the object");
             }
             return node;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -72,6 +122,45 @@ public final class InstanceCodec {
         } catch (IOException e) {
             throw new InvalidEntryException("unreadable: " + e.getMessage());
         }
+    }
+
+    /** Reads the object whose {@code START_OBJECT} the parser is on. */
+    private static ObjectNode readObject(JsonParser parser, int depth) throws IOException {
+        ObjectNode object = NODES.objectNode();
+        for (String name; (name = parser.nextFieldName()) != null; ) {
+            object.set(name, readValue(parser, parser.nextToken(), depth));
+        }
+        return object;
+    }
+
+    private static JsonNode readValue(JsonParser parser, JsonToken token, int depth) throws IOException {
+        if (token == null) {
+            throw new InvalidEntryException("malformed JSON: unexpected end of input");
+        }
+        if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth >= MAX_DEPTH) {
+            throw new InvalidEntryException("nested deeper than " + MAX_DEPTH + " levels");
+        }
+        return switch (token) {
+            case START_OBJECT -> readObject(parser, depth + 1);
+            case START_ARRAY -> {
+                ArrayNode array = NODES.arrayNode();
+                for (JsonToken next; (next = parser.nextToken()) != JsonToken.END_ARRAY; ) {
+                    array.add(readValue(parser, next, depth + 1));
+                }
+                yield array;
+            }
+            case VALUE_STRING -> NODES.textNode(parser.getText());
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> NODES.numberNode(parser.getIntValue());
+                case LONG -> NODES.numberNode(parser.getLongValue());
+                default -> NODES.numberNode(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue()); // as ObjectMapper reads it
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NULL -> NODES.nullNode();
+            default -> throw new InvalidEntryException("malformed JSON: unexpected " + token);
+        };
     }
 
     /**
