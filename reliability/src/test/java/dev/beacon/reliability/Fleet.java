@@ -47,8 +47,13 @@ final class Fleet implements AutoCloseable {
 
     /** Starts {@code count} apps registering in {@code registryUri}; returns once every one listens. */
     static Fleet start(int count, String service, String registryUri) throws Exception {
-        checkJar(AGENT_JAR, "agent");
-        checkJar(SAMPLE_JAR, "sample-app");
+        return start(count, service, registryUri, Scale.TTL);
+    }
+
+    /** Like {@link #start(int, String, String)} with another lease than {@link Scale#TTL}. */
+    static Fleet start(int count, String service, String registryUri, Duration ttl) throws Exception {
+        checkJar(AGENT_JAR);
+        checkJar(SAMPLE_JAR);
         Fleet fleet = new Fleet(service);
         String token = UUID.randomUUID().toString().substring(0, 8);
         try {
@@ -58,7 +63,7 @@ final class Fleet implements AutoCloseable {
                     String id = "app-" + i;
                     List<String> args = new ArrayList<>(LIGHT_JVM);
                     args.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + "=service=" + service + ",registry="
-                            + registryUri + ",ttl=" + Scale.TTL.toMillis() + "ms,heartbeat="
+                            + registryUri + ",ttl=" + ttl.toMillis() + "ms,heartbeat="
                             + Scale.HEARTBEAT.toMillis() + "ms,id=" + id + ",meta.index=" + i + ",meta.run=" + token);
                     args.addAll(List.of("-jar", SAMPLE_JAR.toAbsolutePath().toString(), "--name", id,
                             "--registry", "memory:"));
@@ -79,7 +84,7 @@ final class Fleet implements AutoCloseable {
         }
     }
 
-    private static void checkJar(Path jar, String module) {
+    private static void checkJar(Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build it first (mvn -B install "
                     + "-DskipTests -pl core,sample-app,agent, or mvn verify from the root)");

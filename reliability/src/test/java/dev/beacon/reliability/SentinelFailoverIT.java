@@ -28,6 +28,12 @@ class SentinelFailoverIT {
 
     private static final Scale SCALE = Scale.current();
     private static final String SERVICE = "rel";
+    /**
+     * Longer than {@link Scale#TTL}: a lease must outlast the failover (about 1 s to detect the master down, 1-2 s
+     * to elect and promote) plus the agents' backoff (up to one heartbeat) plus a timeout, or it expires meanwhile
+     * and the instance drops out until its next heartbeat. With 3 s, 2 of 6 instances did so in a trial run.
+     */
+    private static final Duration TTL = Duration.ofSeconds(6);
 
     @Test
     void masterKilledUnderLoad_sentinelsFailOver_registryConvergesToTheFleet_clientsNeverFail() throws Exception {
@@ -42,7 +48,7 @@ class SentinelFailoverIT {
         List<Set<String>> held;
         int[] unreadable = {0};
         List<Clients.Counts> counts;
-        try (Fleet fleet = Fleet.start(SCALE.apps(), SERVICE, uri);
+        try (Fleet fleet = Fleet.start(SCALE.apps(), SERVICE, uri, TTL);
              ServiceRegistry observer = RedisServiceRegistry.open(uri)) {
             Probe probe = new Probe(observer, SERVICE);
             probe.awaitExactly(fleet.ids(), Duration.ofSeconds(30));
@@ -71,7 +77,7 @@ class SentinelFailoverIT {
                     long convergedAfter = probe.awaitExactly(fleet.ids(), Duration.ofSeconds(30));
                     convergedMs = failoverMs + convergedAfter;
                     // longer than the ttl: a lease not renewed on the new master would expire here
-                    held = probe.hold(fleet.ids(), Scale.TTL.plus(Duration.ofSeconds(1)), unreadable);
+                    held = probe.hold(fleet.ids(), TTL.plus(Duration.ofSeconds(1)), unreadable);
                 } finally {
                     watcher.interrupt();
                     watcher.join(15_000);
@@ -79,7 +85,7 @@ class SentinelFailoverIT {
                 counts = clients.finish();
             }
             figures.note(fleet.size() + " sample-app JVMs with the agent on `redis-sentinel://` (ttl "
-                            + Scale.TTL.toMillis() + " ms, heartbeat " + Scale.HEARTBEAT.toMillis() + " ms, Redis "
+                            + TTL.toMillis() + " ms, heartbeat " + Scale.HEARTBEAT.toMillis() + " ms, Redis "
                             + "timeouts " + Scale.REDIS_TIMEOUT.toMillis() + " ms), " + SCALE.clients() + " client "
                             + "JVMs choosing continuously; one master, one replica, three sentinels (quorum 2, "
                             + "down-after 1000 ms). The master is killed (SIGKILL).")
