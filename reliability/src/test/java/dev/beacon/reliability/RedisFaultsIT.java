@@ -254,6 +254,7 @@ class RedisFaultsIT {
                 freezer.join(10_000);
             }
             recoveredMs = probe.awaitExactly(fleet.ids(), Scale.HEARTBEAT.plus(Scale.SLACK).multipliedBy(3));
+            awaitAgentsRecovered(stderrBefore, Scale.HEARTBEAT.plus(Scale.SLACK).multipliedBy(2));
             counts = clients.finish();
         }
         long warnings = fleet.agentLines("is unavailable") - unavailableBefore;
@@ -306,6 +307,40 @@ class RedisFaultsIT {
     }
 
     /**
+     * Waits until every app that warned of an unavailable registry since its {@code from[i]}-th stderr line has
+     * logged that it is reachable again after its last warning.
+     */
+    private static void awaitAgentsRecovered(int[] from, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> pending = new ArrayList<>();
+            for (int i = 0; i < fleet.size(); i++) {
+                List<String> stderr = List.copyOf(fleet.app(i).stderr());
+                int lastWarning = -1;
+                int lastBack = -1;
+                for (int line = from[i]; line < stderr.size(); line++) {
+                    if (stderr.get(line).contains("is unavailable")) {
+                        lastWarning = line;
+                    } else if (stderr.get(line).contains("reachable again")) {
+                        lastBack = line;
+                    }
+                }
+                if (lastWarning > lastBack) {
+                    pending.add("app-" + i);
+                }
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("agents still without \"reachable again\" after their last warning "
+                        + timeout + " after Redis is fast again: " + pending);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
      * Per app that reported any, the failed attempts it reported in its "reachable again after N failed attempts"
      * lines after its {@code from[i]}-th stderr line, summed.
      */
@@ -313,7 +348,7 @@ class RedisFaultsIT {
         Pattern pattern = Pattern.compile("reachable again after (\\d+) failed attempts");
         List<Long> attempts = new ArrayList<>();
         for (int i = 0; i < fleet.size(); i++) {
-            List<String> stderr = fleet.app(i).stderr();
+            List<String> stderr = List.copyOf(fleet.app(i).stderr());
             long sum = -1;
             for (String line : stderr.subList(from[i], stderr.size())) {
                 Matcher m = pattern.matcher(line);
