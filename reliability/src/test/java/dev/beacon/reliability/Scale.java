@@ -3,7 +3,7 @@ package dev.beacon.reliability;
 import java.time.Duration;
 
 /**
- * How big the scenarios are: the CI version (a few JVMs, short faults, about 3 minutes for the module) or, with
+ * How big the scenarios are: the CI version (6 agent JVMs, short faults, about 1.5 minutes for the module) or, with
  * {@code -Dbeacon.reliability.long=true} as {@code reliability.sh} sets, the issue's version (20 agent JVMs, 3 client
  * JVMs, Redis down 30 s).
  */
