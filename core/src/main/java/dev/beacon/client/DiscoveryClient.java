@@ -46,7 +46,9 @@ import java.util.function.Supplier;
  *
  * <p><b>When the registry is unreachable</b> the client keeps serving its last known good snapshot (see
  * {@link #view} for its age and staleness) instead of returning nothing; with a {@link Builder#failoverCache
- * failover cache} it even starts from the snapshot of its last run.
+ * failover cache} it even starts from the snapshot of its last run. The first read after the registry is reachable
+ * again adds the instances it lists but removes none (a registry that came back empty lists nobody until its
+ * registrants' next heartbeat); the next read, one {@code refreshInterval} later, replaces the snapshot as usual.
  *
  * <p><b>What is routable.</b> Instances that pass the filter, with status {@code UP}, not ejected. With a local zone,
  * instances of that zone are preferred while any of them is UP. When fewer than the protection threshold (default
@@ -164,6 +166,14 @@ public final class DiscoveryClient implements AutoCloseable {
         try {
             watch(state);
             List<ServiceInstance> listed = registry.instances(state.service());
+            if (state.loaded() && state.stale()) {
+                // The first read after an outage adds but removes nothing: a registry that came back empty (a
+                // restarted Redis without persistence) lists nobody until its registrants' next heartbeat, and
+                // replacing the last known good snapshot with that would leave nothing to choose. The next read
+                // replaces as usual; events remove instances meanwhile.
+                state.addAll(listed);
+                return;
+            }
             state.replaceAll(listed, first);
             failoverCache.ifPresent(cache -> cache.save(state.service(), listed));
         } catch (RegistryUnavailableException e) {

@@ -106,6 +106,10 @@ class DiscoveryClientRegistriesIT {
                 }
             }
             millisUntilListed(client, "c", true);
+            // a and b, lost with the restart, leave at the second read after the outage (the first read only adds:
+            // a registry that came back empty lists nobody until its registrants' next heartbeat)
+            millisUntilListed(client, "a", false);
+            millisUntilListed(client, "b", false);
             assertThat(client.instances("orders")).extracting(ServiceInstance::id).containsExactly("c");
             assertThat(client.view("orders").stale()).isFalse();
             assertThat((System.nanoTime() - back) / 1_000_000).isLessThan(5_000);

@@ -287,6 +287,27 @@ class DiscoveryClientTest {
     }
 
     @Test
+    void registryBackEmptyAfterOutage_keepsSnapshotUntilTheNextRead_thenFollowsTheRegistry() {
+        register("a");
+        register("b");
+        FlakyRegistry flaky = new FlakyRegistry(registry);
+        DiscoveryClient client = client(DiscoveryClient.builder(flaky));
+        assertThat(chosenIds(client, 4)).containsExactly("a", "b");
+        flaky.down.set(true);
+        client.refreshAll();
+        try (InMemoryServiceRegistry restarted = new InMemoryServiceRegistry()) {
+            flaky.delegate = restarted; // back, but empty: its registrants have not re-registered yet
+            flaky.down.set(false);
+            client.refreshAll();
+            assertThat(chosenIds(client, 4)).as("after the first read of the empty registry").containsExactly("a", "b");
+            assertThat(client.view("orders").stale()).isFalse();
+            restarted.register(instance("a", Status.UP, Map.of()), Duration.ofMinutes(5)); // a's next heartbeat
+            client.refreshAll();
+            assertThat(chosenIds(client, 4)).as("after the second read: b did not come back").containsExactly("a");
+        }
+    }
+
+    @Test
     void failoverCache_clientStartingDuringOutage_usesLastSnapshot(@TempDir Path cache) {
         register("a");
         client(DiscoveryClient.builder(registry).failoverCache(cache)).choose("orders");
@@ -314,7 +335,7 @@ class DiscoveryClientTest {
     /** A registry that can be switched to "unreachable". */
     static final class FlakyRegistry implements ServiceRegistry {
         final AtomicBoolean down = new AtomicBoolean();
-        private final ServiceRegistry delegate;
+        volatile ServiceRegistry delegate; // replaced: the registry came back as another one (restarted empty)
 
         FlakyRegistry(ServiceRegistry delegate) {
             this.delegate = delegate;

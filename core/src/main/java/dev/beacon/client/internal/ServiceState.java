@@ -74,6 +74,11 @@ public final class ServiceState {
         return loaded;
     }
 
+    /** Whether the last read of the registry failed. */
+    public boolean stale() {
+        return stale;
+    }
+
     /** Replaces the known instances with a full read of the registry. */
     public synchronized void replaceAll(Collection<ServiceInstance> listed, boolean warmStart) {
         long now = settings.clock().millis();
@@ -85,6 +90,21 @@ public final class ServiceState {
         instances.keySet().retainAll(fresh.keySet());
         instances.putAll(fresh);
         loaded = true;
+        confirmedAt = now;
+        stale = false;
+        rebuild(now);
+    }
+
+    /**
+     * Adds or updates the listed instances and removes none: the first read after the registry was unreachable,
+     * which may come from a registry that restarted empty. Clears the stale flag.
+     */
+    public synchronized void addAll(Collection<ServiceInstance> listed) {
+        long now = settings.clock().millis();
+        for (ServiceInstance instance : listed) {
+            noteStatus(instance, now, false);
+            instances.put(instance.id(), instance);
+        }
         confirmedAt = now;
         stale = false;
         rebuild(now);
