@@ -3,6 +3,7 @@ package dev.beacon.bench;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,8 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What an agent costs an app at startup: {@code sample-app.jar} started again and again — without agent, with
- * Beacon's agent, and with the OpenTelemetry Java agent (exporters off) for reference — in alternating order, each run
+ * What an agent costs an app at startup: {@code sample-app.jar} and a Spring Boot web app started again and again —
+ * without agent, with Beacon's agent, with Beacon's agent switched off ({@code enabled=false}: the cost of
+ * {@code -javaagent:} itself), and with the OpenTelemetry Java agent (exporters off) for reference — in alternating
+ * order, each run
  * measured from process start: time to the first successful HTTP response, time until the instance is visible in
  * the registry (Beacon), CPU time used by then ({@code /proc/<pid>/stat}), and peak RSS ({@code VmHWM}) one second
  * later. Prints medians and ratios to the run without agent. Run with {@code ./bench.sh startup [--quick]}.
@@ -36,60 +39,98 @@ public final class StartupBench {
     private StartupBench() {
     }
 
+    /** An app to start: how to launch it on a port, and what it is. */
+    private record App(String title, List<String> launch, String portFlag) {
+        List<String> command(int port) {
+            List<String> command = new ArrayList<>(launch);
+            if (!portFlag.isEmpty()) {
+                command.add(portFlag);
+            }
+            command.add(Integer.toString(port));
+            return command;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         int runs = quick ? 3 : 9;
         Path root = Path.of(System.getProperty("beacon.root", ".")).toAbsolutePath().normalize();
-        Path sample = root.resolve("sample-app/target/sample-app.jar");
         Path agent = root.resolve("agent/target/beacon-agent.jar");
         Path otel = root.resolve("bench/target/reference-agents/opentelemetry-javaagent.jar");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Map<String, List<Sample>> samples = new LinkedHashMap<>();
-        List<String> variants = new ArrayList<>(List.of("no agent", "Beacon agent"));
-        if (Files.exists(otel)) {
-            variants.add("OpenTelemetry agent 2.22");
-        }
-        variants.forEach(v -> samples.put(v, new ArrayList<>()));
-        for (int run = 0; run < runs; run++) {
-            for (String variant : variants) {
-                Path registry = Files.createTempDirectory("beacon-startup");
-                List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto"));
-                switch (variant) {
-                    case "Beacon agent" -> command.add("-javaagent:" + agent + "=service=startup,registry=file:"
-                            + registry + ",log=warn");
-                    case "no agent" -> { }
-                    default -> command.addAll(List.of("-javaagent:" + otel, "-Dotel.traces.exporter=none",
-                            "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none", "-Dotel.javaagent.logging=none"));
-                }
-                command.addAll(List.of("-jar", sample.toString(), "--port", Integer.toString(freePort())));
-                samples.get(variant).add(measure(command, variant.equals("Beacon agent") ? registry : null));
-            }
+        List<App> apps = new ArrayList<>(List.of(new App("`sample-app.jar` (JDK HttpServer)",
+                List.of("-jar", root.resolve("sample-app/target/sample-app.jar").toString()), "--port")));
+        Path bootLib = root.resolve("bench/target/boot-lib");
+        if (Files.isDirectory(bootLib)) {
+            apps.add(new App("Spring Boot " + springBootVersion(bootLib) + " web app (embedded Tomcat, "
+                    + "`BootHelloApp`)", List.of("-cp", root.resolve("bench/target/classes") + File.pathSeparator
+                    + bootLib + "/*", "dev.beacon.bench.startup.BootHelloApp"), ""));
         }
         StringBuilder report = new StringBuilder();
-        report.append("### Agent startup cost (").append(quick ? "quick run" : "full run").append(")\n\n")
-                .append("`sample-app.jar` (JDK HttpServer), ").append(runs).append(" runs per variant in alternating "
-                        + "order, Java ").append(System.getProperty("java.version")).append(", ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores, load average ")
-                .append(loadAverage()).append(" at the end. Medians; ratios to the run without agent.\n\n")
-                .append("| variant | first HTTP 200 | ratio | visible in registry | CPU time by first 200 | ratio | "
-                        + "peak RSS | + MB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        Sample base = median(samples.get("no agent"));
-        for (String variant : variants) {
-            Sample m = median(samples.get(variant));
-            report.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.2f× | %s | %.0f ms | %.2f× | %.0f MB | %+.0f |%n",
-                    variant, m.firstResponseMs(), m.firstResponseMs() / base.firstResponseMs(),
-                    Double.isNaN(m.visibleMs()) ? "–" : String.format(Locale.ROOT, "%.0f ms", m.visibleMs()),
-                    m.cpuMs(), m.cpuMs() / base.cpuMs(), m.rssMb(), m.rssMb() - base.rssMb()));
+        report.append("### Agent startup cost (").append(quick ? "quick run" : "full run").append(")\n\n");
+        for (App app : apps) {
+            Map<String, List<Sample>> samples = new LinkedHashMap<>();
+            List<String> variants = new ArrayList<>(List.of(NO_AGENT, BEACON, BEACON_OFF));
+            if (Files.exists(otel)) {
+                variants.add(OTEL);
+            }
+            variants.forEach(v -> samples.put(v, new ArrayList<>()));
+            for (int run = 0; run < runs; run++) {
+                for (String variant : variants) {
+                    Path registry = Files.createTempDirectory("beacon-startup");
+                    List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto"));
+                    switch (variant) {
+                        case BEACON -> command.add("-javaagent:" + agent + "=service=startup,registry=file:" + registry
+                                + ",log=warn");
+                        case BEACON_OFF -> command.add("-javaagent:" + agent + "=enabled=false");
+                        case NO_AGENT -> { }
+                        default -> command.addAll(List.of("-javaagent:" + otel, "-Dotel.traces.exporter=none",
+                                "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
+                                "-Dotel.javaagent.logging=none"));
+                    }
+                    int port = freePort();
+                    command.addAll(app.command(port));
+                    samples.get(variant).add(measure(command, port, variant.equals(BEACON) ? registry : null));
+                }
+            }
+            report.append(app.title()).append(", ").append(runs).append(" runs per variant in alternating order, "
+                            + "Java ").append(System.getProperty("java.version")).append(", ")
+                    .append(Runtime.getRuntime().availableProcessors()).append(" cores, load average ")
+                    .append(loadAverage()).append(" at the end. Medians; ratios to the run without agent.\n\n")
+                    .append("| variant | first HTTP 200 | ratio | visible in registry | CPU time by first 200 | ratio | "
+                            + "peak RSS | + MB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            Sample base = median(samples.get(NO_AGENT));
+            for (String variant : variants) {
+                Sample m = median(samples.get(variant));
+                report.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.2f× | %s | %.0f ms | %.2f× | %.0f MB | %+.0f |%n",
+                        variant, m.firstResponseMs(), m.firstResponseMs() / base.firstResponseMs(),
+                        Double.isNaN(m.visibleMs()) ? "–" : String.format(Locale.ROOT, "%.0f ms", m.visibleMs()),
+                        m.cpuMs(), m.cpuMs() / base.cpuMs(), m.rssMb(), m.rssMb() - base.rssMb()));
+            }
+            report.append("\n");
         }
+        report.append("`").append(BEACON_OFF).append("` is the price of `-javaagent:` with this jar alone (the JVM opens "
+                + "the 10 MB jar and starts the java.instrument machinery); the agent then returns at once.\n");
         System.out.print(report);
     }
 
-    private static Sample measure(List<String> command, Path registry) throws Exception {
+    private static final String NO_AGENT = "no agent";
+    private static final String BEACON = "Beacon agent";
+    private static final String BEACON_OFF = "Beacon agent, enabled=false";
+    private static final String OTEL = "OpenTelemetry agent 2.22";
+
+    private static String springBootVersion(Path bootLib) throws IOException {
+        try (var files = Files.list(bootLib)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("spring-boot-\\d.*\\.jar"))
+                    .map(n -> n.substring("spring-boot-".length(), n.length() - 4)).findFirst().orElse("3");
+        }
+    }
+
+    private static Sample measure(List<String> command, int port, Path registry) throws Exception {
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            int port = Integer.parseInt(command.get(command.size() - 1));
             double first = Double.NaN;
             double visible = Double.NaN;
             double cpu = Double.NaN;
