@@ -5,7 +5,7 @@ import dev.beacon.registry.FileServiceRegistry;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,23 +41,42 @@ class NetworkNamespaceIT {
 
     private static Netns host;
     private static Netns isolated;
+    private static Throwable setupFailure;
 
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void createNamespaces() throws InterruptedException {
-        host = Netns.create("host");
-        // A Docker user network's bridge first and docker0 last: whichever way a JDK orders the interfaces, a
-        // bridge's site-local address comes before a card's, so a rule that did not skip bridges would pick it.
-        bridge("br-1a2b3c", "172.18.0.1/16", "vethb");
-        card("eth-a", "10.77.1.2/24");
-        card("eth-b", "192.168.77.2/24");
-        bridge("docker0", "172.17.0.1/16", "vethd");
-        for (String device : List.of("br-1a2b3c", "eth-a", "eth-b", "docker0")) {
-            host.awaitCarrier(device);
+    /**
+     * Builds the namespaces before the first test. Here rather than in {@code @BeforeAll}: an abort there is reported
+     * as zero tests run, while from here every test shows up as skipped, with the reason.
+     */
+    @BeforeEach
+    void createNamespaces() throws InterruptedException {
+        if (setupFailure instanceof Error error) {
+            throw error;
         }
-        isolated = Netns.create("none");
+        if (setupFailure != null) {
+            throw (RuntimeException) setupFailure;
+        }
+        if (host == null) {
+            try {
+                host = Netns.create("host");
+                // A Docker user network's bridge first and docker0 last: whichever way a JDK orders the interfaces,
+                // a bridge's site-local address comes before a card's, so a rule that did not skip bridges would
+                // pick it.
+                bridge("br-1a2b3c", "172.18.0.1/16", "vethb");
+                card("eth-a", "10.77.1.2/24");
+                card("eth-b", "192.168.77.2/24");
+                bridge("docker0", "172.17.0.1/16", "vethd");
+                for (String device : List.of("br-1a2b3c", "eth-a", "eth-b", "docker0")) {
+                    host.awaitCarrier(device);
+                }
+                isolated = Netns.create("none");
+            } catch (RuntimeException | Error e) {
+                setupFailure = e;
+                throw e;
+            }
+        }
     }
 
     private static void card(String name, String cidr) {
