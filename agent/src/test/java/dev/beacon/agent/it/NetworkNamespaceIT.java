@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -26,7 +28,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * The advertised address end to end on a host with several network cards: a Linux network namespace that looks like
  * a container host ({@code eth-a} 10.77.1.2/24 and {@code eth-b} 192.168.77.2/24, each a veth with its peer up, plus
  * the Docker bridges {@code docker0} 172.17.0.1/16 and {@code br-1a2b3c} 172.18.0.1/16, each with a veth port so
- * they are up and running like a bridge with a container attached), and a second namespace with loopback only. The
+ * they are up and running like a bridge with a container attached), and smaller ones where the ranks decide: a public
+ * card beside docker0, a site-local card beside a public one, an IPv6-only card beside docker0, loopback only. The
  * sample app runs there with the real agent jar, through {@code ip netns exec}; the file registry in a temporary
  * directory is read from outside. Needs root and {@code ip netns}: skipped otherwise, failed instead when
  * {@code -Dbeacon.netns.required=true} (CI).
@@ -39,8 +42,9 @@ class NetworkNamespaceIT {
     private static final Set<String> BRIDGE_ADDRESSES = Set.of("172.17.0.1", "172.18.0.1");
     private static final Set<String> CARD_ADDRESSES = Set.of("10.77.1.2", "192.168.77.2");
 
+    /** The namespaces by suffix, in creation order; {@code host} is the multi-NIC one. */
+    private static final Map<String, Netns> NAMESPACES = new LinkedHashMap<>();
     private static Netns host;
-    private static Netns isolated;
     private static Throwable setupFailure;
 
     @TempDir
@@ -60,18 +64,26 @@ class NetworkNamespaceIT {
         }
         if (host == null) {
             try {
-                host = Netns.create("host");
+                host = namespace("host");
                 // A Docker user network's bridge first and docker0 last: whichever way a JDK orders the interfaces,
                 // a bridge's site-local address comes before a card's, so a rule that did not skip bridges would
                 // pick it.
-                bridge("br-1a2b3c", "172.18.0.1/16", "vethb");
-                card("eth-a", "10.77.1.2/24");
-                card("eth-b", "192.168.77.2/24");
-                bridge("docker0", "172.17.0.1/16", "vethd");
-                for (String device : List.of("br-1a2b3c", "eth-a", "eth-b", "docker0")) {
-                    host.awaitCarrier(device);
-                }
-                isolated = Netns.create("none");
+                bridge(host, "br-1a2b3c", "172.18.0.1/16", "vethb");
+                card(host, "eth-a", "10.77.1.2/24");
+                card(host, "eth-b", "192.168.77.2/24");
+                bridge(host, "docker0", "172.17.0.1/16", "vethd");
+                // Whatever the order, the ranks alone decide in these: a bridge's site-local address would outrank a
+                // public one and any IPv6 one, and a card's site-local address outranks its other card's public one.
+                Netns publicCard = namespace("public");
+                bridge(publicCard, "docker0", "172.17.0.1/16", "vethd");
+                card(publicCard, "eth0", "203.0.113.10/24");
+                Netns twoCards = namespace("mixed");
+                card(twoCards, "eth0", "10.1.0.5/24");
+                card(twoCards, "eth1", "203.0.113.10/24");
+                Netns ipv6Card = namespace("ipv6");
+                bridge(ipv6Card, "docker0", "172.17.0.1/16", "vethd");
+                card(ipv6Card, "eth0", "2001:db8::10/64", "nodad");
+                namespace("none");
             } catch (RuntimeException | Error e) {
                 setupFailure = e;
                 throw e;
@@ -79,34 +91,49 @@ class NetworkNamespaceIT {
         }
     }
 
-    private static void card(String name, String cidr) {
-        String peer = "veth-" + name.substring(name.length() - 1);
-        host.ip("link", "add", name, "type", "veth", "peer", "name", peer)
-                .ip("addr", "add", cidr, "dev", name)
-                .ip("link", "set", peer, "up")
-                .ip("link", "set", name, "up");
+    private static Netns namespace(String suffix) {
+        Netns netns = Netns.create(suffix);
+        NAMESPACES.put(suffix, netns);
+        return netns;
     }
 
-    private static void bridge(String name, String cidr, String port) {
-        host.ip("link", "add", name, "type", "bridge")
+    /** A card: a veth whose peer, in the same namespace, is up, so that it has a carrier. */
+    private static void card(Netns netns, String name, String cidr, String... addressFlags)
+            throws InterruptedException {
+        String peer = "veth-" + name.substring(name.length() - 1);
+        List<String> address = new ArrayList<>(List.of("addr", "add", cidr, "dev", name));
+        address.addAll(List.of(addressFlags));
+        netns.ip("link", "add", name, "type", "veth", "peer", "name", peer)
+                .ip(address.toArray(String[]::new))
+                .ip("link", "set", peer, "up")
+                .ip("link", "set", name, "up")
+                .awaitCarrier(name);
+    }
+
+    /** A bridge with one veth port (like Docker's with a container attached): only then is it up and running. */
+    private static void bridge(Netns netns, String name, String cidr, String port) throws InterruptedException {
+        netns.ip("link", "add", name, "type", "bridge")
                 .ip("addr", "add", cidr, "dev", name)
                 .ip("link", "add", port + "0", "type", "veth", "peer", "name", port + "1")
                 .ip("link", "set", port + "0", "master", name)
                 .ip("link", "set", port + "0", "up")
                 .ip("link", "set", port + "1", "up")
-                .ip("link", "set", name, "up");
+                .ip("link", "set", name, "up")
+                .awaitCarrier(name);
     }
 
     @AfterAll
     static void deleteNamespaces() {
-        try {
-            if (host != null) {
-                host.close();
+        RuntimeException first = null;
+        for (Netns netns : NAMESPACES.values()) {
+            try {
+                netns.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
             }
-        } finally {
-            if (isolated != null) {
-                isolated.close();
-            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -181,11 +208,21 @@ class NetworkNamespaceIT {
         assertThat(advertised.reason()).as(advertised.log()).isEqualTo("the listener is bound to it");
     }
 
-    @Test
-    void defaultRule_loopbackOnly_advertisesLoopback() throws Exception {
-        Advertised advertised = runSample(isolated, Jdks.current(), "");
-        assertThat(advertised.host()).as(advertised.log()).isEqualTo("127.0.0.1");
-        assertThat(advertised.reason()).as(advertised.log()).isEqualTo("no non-loopback interface is up");
+    static Stream<Arguments> layouts() {
+        return Stream.of(
+                arguments("public", "203.0.113.10", "first IPv4 address of a physical interface (wildcard bind)"),
+                arguments("mixed", "10.1.0.5", RANKED),
+                arguments("ipv6", "2001:db8:0:0:0:0:0:10",
+                        "first global IPv6 address of a physical interface (wildcard bind)"),
+                arguments("none", "127.0.0.1", "no non-loopback interface is up"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("layouts")
+    void defaultRule_otherLayouts_advertisesByRank(String namespace, String host, String reason) throws Exception {
+        Advertised advertised = runSample(NAMESPACES.get(namespace), Jdks.current(), "");
+        assertThat(advertised.host()).as(advertised.log()).isEqualTo(host);
+        assertThat(advertised.reason()).as(advertised.log()).isEqualTo(reason);
     }
 
     /** What the agent registered and the reason on its INFO line. */
