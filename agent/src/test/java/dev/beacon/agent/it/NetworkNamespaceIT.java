@@ -153,6 +153,7 @@ class NetworkNamespaceIT {
         Advertised advertised = runSample(host, java, "");
         assertThat(advertised.host()).as(advertised.log()).isEqualTo(expected);
         assertThat(advertised.reason()).as(advertised.log()).isEqualTo(RANKED);
+        assertThat(advertised.warnings()).as(advertised.log()).isEmpty();
     }
 
     static Stream<Arguments> settings() {
@@ -176,6 +177,7 @@ class NetworkNamespaceIT {
         Advertised advertised = runSample(NetworkNamespaceIT.host, Jdks.current(), setting);
         assertThat(advertised.host()).as(advertised.log()).isEqualTo(host);
         assertThat(advertised.reason()).as(advertised.log()).isEqualTo(reason);
+        assertThat(advertised.warnings()).as(advertised.log()).isEmpty();
     }
 
     static Stream<Arguments> misses() {
@@ -196,6 +198,9 @@ class NetworkNamespaceIT {
         Advertised advertised = runSample(host, Jdks.current(), setting);
         assertThat(advertised.host()).as(advertised.log()).isEqualTo(fallback);
         assertThat(advertised.reason()).as(advertised.log()).isEqualTo(missed + RANKED);
+        // said at INFO only, on the advertising line; a warning, if one is added, must name the setting
+        assertThat(advertised.warnings()).as(advertised.log())
+                .allMatch(l -> l.contains(setting.substring(setting.indexOf('=') + 1).split(",")[0]));
     }
 
     @Test
@@ -206,6 +211,7 @@ class NetworkNamespaceIT {
                 List.of("-cp", testClasses(), BoundApp.class.getName(), "10.77.1.2"));
         assertThat(advertised.host()).as(advertised.log()).isEqualTo("10.77.1.2");
         assertThat(advertised.reason()).as(advertised.log()).isEqualTo("the listener is bound to it");
+        assertThat(advertised.warnings()).as(advertised.log()).isEmpty();
     }
 
     static Stream<Arguments> layouts() {
@@ -223,10 +229,11 @@ class NetworkNamespaceIT {
         Advertised advertised = runSample(NAMESPACES.get(namespace), Jdks.current(), "");
         assertThat(advertised.host()).as(advertised.log()).isEqualTo(host);
         assertThat(advertised.reason()).as(advertised.log()).isEqualTo(reason);
+        assertThat(advertised.warnings()).as(advertised.log()).isEmpty();
     }
 
-    /** What the agent registered and the reason on its INFO line. */
-    private record Advertised(String host, String reason, String log) {
+    /** What the agent registered, the reason on its INFO line, and its warnings. */
+    private record Advertised(String host, String reason, List<String> warnings, String log) {
     }
 
     private Advertised runSample(Netns netns, Path java, String agentArgs) throws Exception {
@@ -247,9 +254,11 @@ class NetworkNamespaceIT {
             assertThat(line).as(process.describe()).startsWith("[beacon] advertising " + instance.host() + ": ");
             assertThat(process.stderr()).as("one line says the address\n" + process.describe())
                     .filteredOn(l -> l.startsWith("[beacon] advertising ")).hasSize(1);
-            assertThat(process.stderr()).as("nothing wrong is logged\n" + process.describe())
-                    .noneMatch(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("Exception"));
-            return new Advertised(instance.host(), line.substring(line.indexOf(": ") + 2), process.describe());
+            assertThat(process.stderr()).as("no error\n" + process.describe())
+                    .noneMatch(l -> l.contains("ERROR") || l.contains("Exception"));
+            List<String> warnings = process.stderr().stream().filter(l -> l.startsWith("[beacon] WARN")).toList();
+            return new Advertised(instance.host(), line.substring(line.indexOf(": ") + 2), warnings,
+                    process.describe());
         }
     }
 
