@@ -27,8 +27,14 @@ public final class AdvertisedAddress {
     private static final String[] VIRTUAL_PREFIXES = {"docker", "veth", "br-", "virbr", "cni", "flannel", "cali",
         "vxlan", "tun", "tap", "podman", "lxc"};
 
-    /** The chosen address and why it was chosen (for the INFO line). */
-    public record Choice(String host, String reason) {
+    /**
+     * The chosen address and why it was chosen (for the INFO line); {@code missed} says which of {@code interface=}
+     * and {@code network=} matched nothing (empty when none was given or one matched), for a warning.
+     */
+    public record Choice(String host, String reason, String missed) {
+        Choice(String host, String reason) {
+            this(host, reason, "");
+        }
     }
 
     private AdvertisedAddress() {
@@ -66,7 +72,8 @@ public final class AdvertisedAddress {
             missed += "no interface address is inside " + network + "; ";
         }
         Choice fallback = byRank();
-        return missed.isEmpty() ? fallback : new Choice(fallback.host(), missed + fallback.reason());
+        return missed.isEmpty() ? fallback
+                : new Choice(fallback.host(), missed + fallback.reason(), missed.substring(0, missed.length() - 2));
     }
 
     private static InetAddress ofInterface(String name) {

@@ -67,6 +67,7 @@ public final class RegistrationLoop implements Runnable {
     private ServiceInstance registered;
     private ServiceInstance lastAnnounced;
     private String addressReason = "";
+    private String addressMissed = "";
     private final dev.beacon.agent.detect.Cidr network;
     private InetAddress chosenFor;
     private AdvertisedAddress.Choice chosen;
@@ -262,6 +263,10 @@ public final class RegistrationLoop implements Runnable {
         registered = desired;
         if (lastAnnounced == null || !lastAnnounced.host().equals(desired.host())) {
             log.info("advertising {}: {}", desired.host(), addressReason);
+            if (!addressMissed.isEmpty()) {
+                log.warn("{}: advertising {} by the default rule instead; check the setting", addressMissed,
+                        desired.host());
+            }
             boolean loopback = desired.host().startsWith("127.") || desired.host().equals("::1")
                     || desired.host().equals("localhost");
             if (loopback && !warnedLoopback && config.registry().toLowerCase(java.util.Locale.ROOT).startsWith("redis")) {
@@ -367,6 +372,7 @@ public final class RegistrationLoop implements Runnable {
         }
         AdvertisedAddress.Choice host = advertised(primary.address());
         addressReason = host.reason();
+        addressMissed = host.missed();
         return ServiceInstance.builder(config.service())
                 .id(instanceId)
                 .host(host.host())

@@ -113,4 +113,23 @@ class AdvertisedAddressTest {
         assertThat(scoped.getHostAddress()).contains("%");
         assertThat(AdvertisedAddress.literal(scoped)).isEqualTo("fe80:0:0:0:0:0:0:abcd");
     }
+
+    @Test
+    void choose_settingsThatMatchNothing_fallBackAndSaySo() throws Exception {
+        AdvertisedAddress.Choice choice = AdvertisedAddress.choose(null, InetAddress.getByName("0.0.0.0"),
+                "no-such-nic0", Cidr.parse("198.51.100.0/24"));
+        AdvertisedAddress.Choice fallback = AdvertisedAddress.choose(null, InetAddress.getByName("0.0.0.0"));
+
+        assertThat(choice.host()).isEqualTo(fallback.host());
+        assertThat(choice.missed()).isEqualTo("interface no-such-nic0 has no usable address; "
+                + "no interface address is inside 198.51.100.0/24");
+        assertThat(choice.reason()).isEqualTo(choice.missed() + "; " + fallback.reason());
+        assertThat(fallback.missed()).isEmpty();
+    }
+
+    @Test
+    void choose_forcedHost_missesNothing() throws Exception {
+        assertThat(AdvertisedAddress.choose("h", null, "no-such-nic0", Cidr.parse("198.51.100.0/24")).missed())
+                .isEmpty();
+    }
 }
