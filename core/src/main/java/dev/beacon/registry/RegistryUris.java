@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 public final class RegistryUris {
 
     // The user info runs to the last '@' before any query: passwords are often pasted unencoded, '@' and '/' and all.
-    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^?#]*)@");
+    // The scheme may be empty, misspelt or surrounded by spaces: a URI that is refused is still shown masked.
+    private static final Pattern USER_INFO = Pattern.compile("^(\\s*[^:/?#@]*://)([^?#]*)@");
     private static final Pattern SECRET_PARAM =
             Pattern.compile("((?:password|pass|pwd|secret|token|truststore-password|keystore-password)=)[^&]*",
                     Pattern.CASE_INSENSITIVE);

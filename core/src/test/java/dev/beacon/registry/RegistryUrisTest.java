@@ -51,6 +51,14 @@ class RegistryUrisTest {
         assertThat(RegistryUris.mask(uri)).isEqualTo(expected).doesNotContain("ss@", "cd+ef");
     }
 
+    /** Regression (found by RegistryUriPropertyTest): a URI with an empty or spaced scheme showed its password. */
+    @ParameterizedTest
+    @ValueSource(strings = {"://:s3cret@redis.local:6379", " redis://u:s3cret@h:6379", "redis ://u:s3cret@h:6379",
+            "re dis://s3cret@h"})
+    void mask_oddScheme_passwordStillReplaced(String uri) {
+        assertThat(RegistryUris.mask(uri)).doesNotContain("s3cret").isEqualTo(uri.replace("s3cret", "****"));
+    }
+
     @Test
     void mask_atSignOnlyInQuery_isNotTakenForUserInfo() {
         String uri = "redis://redis.local:6379?client=app@host";
