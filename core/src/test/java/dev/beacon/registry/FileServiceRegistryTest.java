@@ -135,6 +135,63 @@ class FileServiceRegistryTest extends ServiceRegistryContractTest {
         assertThat(registry.instances("orders")).containsExactly(orders);
     }
 
+    @Test
+    void register_existingDirectoryOwnedByAnotherUser_isRefusedNamingPathAndFix() throws IOException {
+        assumeRoot();
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setAttribute(dir, "unix:uid", 65534); // nobody
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> registry.register(instance("orders", "orders-1"), TTL));
+
+        assertThat(e.getMessage()).isEqualTo("registry directory " + dir + " belongs to uid 65534, not to this user "
+                + "(uid 0); use a directory of your own: file:/some/dir");
+        assertThat(dir.resolve("orders@orders-1.json")).doesNotExist();
+        assertThrows(IllegalStateException.class, () -> registry.instances("orders"));
+    }
+
+    /** Only root can give a directory away; elsewhere this check is covered where the tests run as root (CI). */
+    private static void assumeRoot() throws IOException {
+        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Integer.valueOf(0).equals(uid),
+                "needs root to chown a directory to another user; runs as uid " + uid);
+    }
+
+    @Test
+    void reads_corruptEntryReadManyTimes_warnOnceAndWarnAgainOnlyWhenItChanges() throws IOException {
+        registry.register(instance("orders", "good"), TTL);
+        writeFile("orders@bad.json", "{\"v\":1,");
+
+        String firstRounds = stderrOf(() -> {
+            for (int i = 0; i < 20; i++) {
+                assertThat(registry.instances("orders")).extracting(ServiceInstance::id).containsExactly("good");
+                assertThat(registry.services()).containsExactly("orders");
+            }
+        });
+        writeFile("orders@bad.json", "[]");
+        Files.setLastModifiedTime(dir.resolve("orders@bad.json"), FileTime.fromMillis(clock.millis() + 1_000));
+        String afterChange = stderrOf(() -> registry.instances("orders"));
+
+        assertThat(firstRounds.lines().filter(line -> line.contains("orders@bad.json"))).hasSize(1)
+                .allMatch(line -> line.contains("WARN") && line.contains("skipping registry entry " + dir)
+                        && line.contains("malformed JSON"));
+        assertThat(afterChange.lines().filter(line -> line.contains("orders@bad.json"))).hasSize(1)
+                .allMatch(line -> line.contains("not a JSON object"));
+    }
+
+    /** What the registry logged (slf4j-simple writes to System.err at each call) while {@code action} ran. */
+    private static String stderrOf(Runnable action) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
     // ---- entries written by others
 
     /** A valid stored entry, as a writer of version 1 lays it out. */
