@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.ServiceInstance;
+import dev.beacon.testing.Stderr;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -111,11 +112,23 @@ class FileServiceRegistryPropertyTest {
             Files.write(dir.resolve("orders@bad.json"), bytes);
             Files.write(dir.resolve("payments@bad.json"), bytes);
 
-            assertThat(registry.instances("orders")).containsExactly(good());
-            assertThat(registry.instances("payments")).isEmpty();
-            assertThat(registry.services()).containsExactly("orders");
-            assertThat(registry.renew("orders", "bad")).isFalse();
-            assertThat(registry.renew("orders", "good")).isTrue();
+            List<String> logged = Stderr.linesDuring(() -> {
+                for (int round = 0; round < 3; round++) {
+                    assertThat(registry.instances("orders")).containsExactly(good());
+                    assertThat(registry.instances("payments")).isEmpty();
+                    assertThat(registry.services()).containsExactly("orders");
+                    assertThat(registry.renew("orders", "bad")).isFalse();
+                    assertThat(registry.renew("orders", "good")).isTrue();
+                }
+            });
+
+            // one short warning line per bad file, however often it is read
+            assertThat(logged).hasSize(2).allMatch(line -> line.contains("WARN") && line.length() < 800);
+            assertThat(logged).filteredOn(line -> line.contains("orders@bad.json")).hasSize(1);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 

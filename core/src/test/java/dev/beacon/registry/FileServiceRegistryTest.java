@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.MutableClock;
 import dev.beacon.ServiceInstance;
+import dev.beacon.testing.Stderr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -158,11 +160,11 @@ class FileServiceRegistryTest extends ServiceRegistryContractTest {
     }
 
     @Test
-    void reads_corruptEntryReadManyTimes_warnOnceAndWarnAgainOnlyWhenItChanges() throws IOException {
+    void reads_corruptEntryReadManyTimes_warnOnceAndWarnAgainOnlyWhenItChanges() throws Exception {
         registry.register(instance("orders", "good"), TTL);
         writeFile("orders@bad.json", "{\"v\":1,");
 
-        String firstRounds = stderrOf(() -> {
+        List<String> firstRounds = Stderr.linesDuring(() -> {
             for (int i = 0; i < 20; i++) {
                 assertThat(registry.instances("orders")).extracting(ServiceInstance::id).containsExactly("good");
                 assertThat(registry.services()).containsExactly("orders");
@@ -170,26 +172,13 @@ class FileServiceRegistryTest extends ServiceRegistryContractTest {
         });
         writeFile("orders@bad.json", "[]");
         Files.setLastModifiedTime(dir.resolve("orders@bad.json"), FileTime.fromMillis(clock.millis() + 1_000));
-        String afterChange = stderrOf(() -> registry.instances("orders"));
+        List<String> afterChange = Stderr.linesDuring(() -> registry.instances("orders"));
 
-        assertThat(firstRounds.lines().filter(line -> line.contains("orders@bad.json"))).hasSize(1)
+        assertThat(firstRounds).filteredOn(line -> line.contains("orders@bad.json")).hasSize(1)
                 .allMatch(line -> line.contains("WARN") && line.contains("skipping registry entry " + dir)
                         && line.contains("malformed JSON"));
-        assertThat(afterChange.lines().filter(line -> line.contains("orders@bad.json"))).hasSize(1)
+        assertThat(afterChange).filteredOn(line -> line.contains("orders@bad.json")).hasSize(1)
                 .allMatch(line -> line.contains("not a JSON object"));
-    }
-
-    /** What the registry logged (slf4j-simple writes to System.err at each call) while {@code action} ran. */
-    private static String stderrOf(Runnable action) {
-        java.io.PrintStream original = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 
     // ---- entries written by others
@@ -275,6 +264,20 @@ class FileServiceRegistryTest extends ServiceRegistryContractTest {
         assertThat(registry.services()).containsExactly("orders");
         assertThat(registry.snapshot()).containsOnlyKeys("orders");
         assertThat(registry.renew("orders", "bad")).isFalse();
+    }
+
+    /** Regression: the warning quoted stored text whole, so an entry could forge log lines or write megabytes. */
+    @Test
+    void reads_entryWithNewlinesAndHugeValue_warnsOneShortLine() throws Exception {
+        registry.register(instance("orders", "good"), TTL);
+        writeFile("orders@bad.json", entry("orders", "bad")
+                .put("status", "UP'\n[main] INFO forged line\r\n" + "x".repeat(100_000)).toString());
+
+        List<String> logged = Stderr.linesDuring(() -> registry.instances("orders"));
+
+        assertThat(logged).hasSize(1);
+        assertThat(logged.get(0)).contains("status must be one of", "\\u000a[main] INFO forged line\\u000d\\u000a",
+                "(100", " chars)").hasSizeLessThan(600);
     }
 
     @Test

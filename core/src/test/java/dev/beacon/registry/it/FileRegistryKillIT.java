@@ -4,6 +4,7 @@ import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
+import dev.beacon.testing.Stderr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,13 +47,7 @@ class FileRegistryKillIT {
         AtomicBoolean reading = new AtomicBoolean(true);
         AtomicLong reads = new AtomicLong();
         AtomicLong entriesSeen = new AtomicLong();
-        int killedWithTemporaryFile = 0;
         List<Thread> readers = new ArrayList<>();
-        // The registry logs (slf4j-simple, to System.err) every entry it skips: a reader that met a partly written
-        // file would say so here, even though it does not serve it.
-        java.io.PrintStream originalErr = System.err;
-        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
         try (FileServiceRegistry registry = new FileServiceRegistry(dir)) {
             ServiceInstance anchor = FileRegistryWriter.entry("anchor", 0);
             registry.register(anchor, Duration.ofMinutes(10));
@@ -66,31 +61,18 @@ class FileRegistryKillIT {
                 reader.start();
                 readers.add(reader);
             }
-            long generation = 1;
-            for (int round = 0; round < ROUNDS; round++) {
-                List<String> before = temporaryFiles(dir);
-                try (JavaProcess writer = JavaProcess.start(Jdks.current(), List.of("-Xmx64m", "-cp",
-                        System.getProperty("java.class.path"), FileRegistryWriter.class.getName(), dir.toString(),
-                        Long.toString(generation)))) {
-                    writer.awaitOut("^ready$", Duration.ofSeconds(30));
-                    Thread.sleep(random.nextInt(500));
-                    writer.kill(); // SIGKILL: no shutdown hook, no finally
-                    assertThat(writer.stderr()).as(writer.describe()).isEmpty();
+            int[] midWrite = new int[1];
+            // The registry logs every entry it skips (slf4j-simple, to System.err): a reader that met a partly
+            // written file would say so here, even though it does not serve it.
+            List<String> logged = Stderr.linesDuring(() -> {
+                midWrite[0] = killWriters(dir, random);
+                reading.set(false);
+                for (Thread reader : readers) {
+                    reader.join(10_000);
                 }
-                generation += 1_000_000_000L;
-                List<String> after = temporaryFiles(dir);
-                after.removeAll(before);
-                if (!after.isEmpty()) {
-                    killedWithTemporaryFile++;
-                }
-            }
-            reading.set(false);
-            for (Thread reader : readers) {
-                reader.join(10_000);
-            }
-            System.setErr(originalErr);
-            List<String> skipped = logged.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
-                    .filter(line -> line.contains("skipping registry entry")).toList();
+            });
+            int killedWithTemporaryFile = midWrite[0];
+            List<String> skipped = logged.stream().filter(line -> line.contains("skipping registry entry")).toList();
 
             // the registry still works for the same ids, and whatever the writer left is whole
             List<ServiceInstance> left = registry.instances(FileRegistryWriter.SERVICE);
@@ -111,12 +93,35 @@ class FileRegistryKillIT {
             assertThat(registry.instances(FileRegistryWriter.SERVICE)).contains(again, anchor);
             assertThat(registry.deregister(FileRegistryWriter.SERVICE, "w-0")).isTrue();
         } finally {
-            System.setErr(originalErr);
             reading.set(false);
             for (Thread reader : readers) {
                 reader.join(10_000);
             }
         }
+    }
+
+    /** Starts and SIGKILLs {@link #ROUNDS} writers; returns how many were killed mid-write (left a temporary file). */
+    private static int killWriters(Path dir, Random random) throws Exception {
+        int midWrite = 0;
+        long generation = 1;
+        for (int round = 0; round < ROUNDS; round++) {
+            List<String> before = temporaryFiles(dir);
+            try (JavaProcess writer = JavaProcess.start(Jdks.current(), List.of("-Xmx64m", "-cp",
+                    System.getProperty("java.class.path"), FileRegistryWriter.class.getName(), dir.toString(),
+                    Long.toString(generation)))) {
+                writer.awaitOut("^ready$", Duration.ofSeconds(30));
+                Thread.sleep(random.nextInt(500));
+                writer.kill(); // SIGKILL: no shutdown hook, no finally
+                assertThat(writer.stderr()).as(writer.describe()).isEmpty();
+            }
+            generation += 1_000_000_000L;
+            List<String> after = temporaryFiles(dir);
+            after.removeAll(before);
+            if (!after.isEmpty()) {
+                midWrite++;
+            }
+        }
+        return midWrite;
     }
 
     private static void read(FileServiceRegistry registry, ServiceInstance anchor, Queue<String> failures,
