@@ -152,6 +152,37 @@ class FileServiceRegistryTest extends ServiceRegistryContractTest {
         assertThrows(IllegalStateException.class, () -> registry.instances("orders"));
     }
 
+    @Test
+    void register_directoryIsSymbolicLinkOfAnotherUser_isRefused() throws IOException {
+        assumeRoot();
+        Path target = Files.createDirectory(tempDir.resolve("target"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createSymbolicLink(dir, target);
+        Files.setAttribute(dir, "unix:uid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> registry.register(instance("orders", "orders-1"), TTL));
+
+        assertThat(e.getMessage()).isEqualTo("registry directory " + dir + " is a symbolic link that belongs to uid "
+                + "65534, not to this user (uid 0); remove it or use a directory of your own: file:/some/dir");
+        try (Stream<Path> files = Files.list(target)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void register_directoryIsSymbolicLinkOfThisUser_isAccepted() throws IOException {
+        Path target = Files.createDirectory(tempDir.resolve("target"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createSymbolicLink(dir, target);
+        ServiceInstance orders = instance("orders", "orders-1");
+
+        registry.register(orders, TTL);
+
+        assertThat(registry.instances("orders")).containsExactly(orders);
+        assertThat(target.resolve("orders@orders-1.json")).exists();
+    }
+
     /** Only root can give a directory away; elsewhere this check is covered where the tests run as root (CI). */
     private static void assumeRoot() throws IOException {
         Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
