@@ -93,7 +93,9 @@ class RegistryUriPropertyTest {
                 .as((s, u, h, n) -> s + "://" + u + ":" + SECRET + n.replace("?", "").replace("#", "") + "@" + h);
         Arbitrary<String> inQuery = Combinators.combine(schemes(), hosts, query)
                 .as((s, h, q) -> s + "://" + h + (q.isEmpty() ? "?password=" + SECRET : q));
-        return Arbitraries.oneOf(inUserInfo, inQuery);
+        Arbitrary<String> passwordOnly = Combinators.combine(schemes(), hosts, noise())
+                .as((s, h, n) -> s + "://" + SECRET + "@" + h + n.replace("?", "").replace("#", ""));
+        return Arbitraries.oneOf(inUserInfo, inQuery, passwordOnly);
     }
 
     @Provide

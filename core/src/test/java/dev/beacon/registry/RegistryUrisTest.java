@@ -59,6 +59,16 @@ class RegistryUrisTest {
         assertThat(RegistryUris.mask(uri)).doesNotContain("s3cret").isEqualTo(uri.replace("s3cret", "****"));
     }
 
+    /** Regression (found by AgentConfigParserPropertyTest): with an '@' after the host, the password showed as a user. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "redis://s3cret@h:6379,@           | redis://****@",
+            "redis://s3cret@h:6379/0?x=1@y     | redis://****@h:6379/0?x=1@y",
+            "redis://u@x:s3cret@h:6379,@        | redis://****@"})
+    void mask_atSignsAfterThePassword_userInfoMaskedWhole(String uri, String expected) {
+        assertThat(RegistryUris.mask(uri)).isEqualTo(expected);
+    }
+
     @Test
     void mask_atSignOnlyInQuery_isNotTakenForUserInfo() {
         String uri = "redis://redis.local:6379?client=app@host";
