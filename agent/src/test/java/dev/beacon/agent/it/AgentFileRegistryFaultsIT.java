@@ -26,8 +26,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The agent on a file registry that cannot be written — a full file system, a read-only one, a directory others may
- * write — in a real JVM running the sample app: the agent logs one clear line, the app keeps serving, and once the
- * fault is repaired the agent registers without a restart. The full and read-only file systems are small tmpfs
+ * write — in a real JVM running the sample app: the agent logs one clear line, the app keeps serving, readers go on
+ * serving what was registered before, and once the fault is repaired the agent registers without a restart. The full and read-only file systems are small tmpfs
  * mounts, so those two tests need root (CI runs as root); elsewhere they are skipped saying so.
  */
 class AgentFileRegistryFaultsIT {
@@ -41,6 +41,7 @@ class AgentFileRegistryFaultsIT {
         try {
             Path registry = Files.createDirectory(mount.resolve("registry"), PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
+            registerSurvivor(registry);
             Path filler = mount.resolve("filler");
             fill(filler);
 
@@ -56,6 +57,7 @@ class AgentFileRegistryFaultsIT {
         try {
             Path registry = Files.createDirectory(mount.resolve("registry"), PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
+            registerSurvivor(registry);
             run("mount", "-o", "remount,ro", mount.toString());
 
             runFaultThenRepair(registry, "Read-only file system",
@@ -74,6 +76,16 @@ class AgentFileRegistryFaultsIT {
                 + registry, () -> Files.setPosixFilePermissions(registry, PosixFilePermissions.fromString("rwx------")));
     }
 
+    /** An entry written before the fault, which readers must go on serving. */
+    private static final ServiceInstance SURVIVOR = ServiceInstance.builder("survivor").id("s-1").host("10.0.0.5")
+            .port(8080).build();
+
+    private static void registerSurvivor(Path registry) {
+        try (FileServiceRegistry writer = new FileServiceRegistry(registry)) {
+            writer.register(SURVIVOR, Duration.ofMinutes(10));
+        }
+    }
+
     @FunctionalInterface
     private interface Repair {
         void run() throws Exception;
@@ -84,6 +96,13 @@ class AgentFileRegistryFaultsIT {
      * the app serves while the registry is broken, then repairs it and waits for the registration.
      */
     private static void runFaultThenRepair(Path registry, String problem, Repair repair) throws Exception {
+        try (FileServiceRegistry reader = new FileServiceRegistry(registry)) {
+            runFaultThenRepair(registry, problem, repair, reader);
+        }
+    }
+
+    private static void runFaultThenRepair(Path registry, String problem, Repair repair, FileServiceRegistry reader)
+            throws Exception {
         try (JavaProcess app = JavaProcess.start(Jdks.current(), List.of(
                 "-javaagent:" + AgentIT.AGENT_JAR.toAbsolutePath() + "=service=faulty,ttl=3s,registry=file:" + registry,
                 "-jar", AgentIT.SAMPLE_JAR.toAbsolutePath().toString()))) {
@@ -92,6 +111,12 @@ class AgentFileRegistryFaultsIT {
                     .until(() -> app.stderr().stream().anyMatch(l -> l.contains("is unavailable")));
             for (int i = 0; i < 5; i++) { // while the agent keeps retrying (heartbeat 1 s)
                 assertThat(get(port)).isEqualTo(200);
+                if (problem.contains("chmod")) { // a directory others may write is refused to readers too
+                    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                            () -> reader.instances("survivor"));
+                } else { // readers of a full or read-only registry read on
+                    assertThat(reader.instances("survivor")).containsExactly(SURVIVOR);
+                }
                 Thread.sleep(500);
             }
             List<String> warnings = app.stderr().stream().filter(l -> l.startsWith("[beacon] WARN")).toList();
@@ -103,10 +128,8 @@ class AgentFileRegistryFaultsIT {
 
             repair.run();
 
-            try (FileServiceRegistry reader = new FileServiceRegistry(registry)) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> reader.instances("faulty").stream()
-                        .map(ServiceInstance::port).toList().equals(List.of(port)));
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> reader.instances("faulty").stream()
+                    .map(ServiceInstance::port).toList().equals(List.of(port)));
             assertThat(app.stderr()).as(app.describe()).anyMatch(l -> l.contains("is reachable again"));
             assertThat(get(port)).isEqualTo(200);
             app.terminate(Duration.ofSeconds(20));
