@@ -17,9 +17,12 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +84,7 @@ class FileServiceRegistryPropertyTest {
     void reads_halfWrittenEntry_isSkipped(@ForAll("validEntries") String entry,
                                           @ForAll("fractions") double fraction) throws IOException {
         int cut = (int) (entry.length() * fraction); // strictly shorter than the whole: a prefix of a JSON object
-        assertBadEntrySkipped(entry.substring(0, cut).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertBadEntrySkipped(entry.substring(0, cut).getBytes(StandardCharsets.UTF_8));
     }
 
     /** One field replaced by a value of any JSON type: either still a valid entry of "orders/bad", or skipped. */
@@ -95,7 +98,7 @@ class FileServiceRegistryPropertyTest {
             registry.register(good(), TTL);
             Files.write(dir.resolve("orders@bad.json"), JSON.writeValueAsBytes(entry));
 
-            List<List<ServiceInstance>> read = new java.util.ArrayList<>();
+            List<List<ServiceInstance>> read = new ArrayList<>();
             List<String> logged = Stderr.linesDuring(() -> {
                 read.add(registry.instances("orders"));
                 assertThat(registry.services()).containsExactly("orders");
@@ -258,8 +261,8 @@ class FileServiceRegistryPropertyTest {
                 Arbitraries.integers().map(f::numberNode),
                 Arbitraries.longs().map(f::numberNode),
                 Arbitraries.doubles().map(f::numberNode),
-                Arbitraries.bigIntegers().between(java.math.BigInteger.TEN.pow(30).negate(),
-                        java.math.BigInteger.TEN.pow(30)).map(f::numberNode),
+                Arbitraries.bigIntegers().between(BigInteger.TEN.pow(30).negate(),
+                        BigInteger.TEN.pow(30)).map(f::numberNode),
                 Arbitraries.of(0, 1, 2, -1, 65535, 65536).map(f::numberNode),
                 Arbitraries.of(f.nullNode(), f.booleanNode(true), f.arrayNode(), f.objectNode()));
         Arbitrary<JsonNode> objects = Combinators.combine(Arbitraries.strings().ofMaxLength(10), scalars)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.MutableClock;
 import dev.beacon.ServiceInstance;
 import dev.beacon.testing.Stderr;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -158,7 +160,7 @@ class FileServiceRegistryTest extends ServiceRegistryContractTest {
         Path target = Files.createDirectory(tempDir.resolve("target"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.createSymbolicLink(dir, target);
-        Files.setAttribute(dir, "unix:uid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(dir, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> registry.register(instance("orders", "orders-1"), TTL));
@@ -186,7 +188,7 @@ class FileServiceRegistryTest extends ServiceRegistryContractTest {
     /** Only root can give a directory away; elsewhere this check is covered where the tests run as root (CI). */
     private static void assumeRoot() throws IOException {
         Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Integer.valueOf(0).equals(uid),
+        Assumptions.assumeTrue(Integer.valueOf(0).equals(uid),
                 "needs root to chown a directory to another user; runs as uid " + uid);
     }
 

@@ -2,6 +2,7 @@ package dev.beacon.agent.detect;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A CIDR block such as {@code 10.0.0.0/8} or {@code fd00::/8}, for {@code network=}. */
@@ -20,7 +21,7 @@ public record Cidr(InetAddress base, int prefix) {
         try {
             // Only literals reach InetAddress, never a name ("dead", "1.2", "999.0.0.1" would be looked up in DNS,
             // on the app's main thread, since the agent's arguments are checked in premain).
-            java.util.regex.Matcher ipv4 = IPV4.matcher(address);
+            Matcher ipv4 = IPV4.matcher(address);
             if (ipv4.matches()) {
                 byte[] bytes = new byte[4];
                 for (int i = 0; i < 4; i++) {

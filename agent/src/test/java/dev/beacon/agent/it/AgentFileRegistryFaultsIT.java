@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The agent on a file registry that cannot be written — a full file system, a read-only one, a directory others may
@@ -112,8 +113,7 @@ class AgentFileRegistryFaultsIT {
             for (int i = 0; i < 5; i++) { // while the agent keeps retrying (heartbeat 1 s)
                 assertThat(get(port)).isEqualTo(200);
                 if (problem.contains("chmod")) { // a directory others may write is refused to readers too
-                    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                            () -> reader.instances("survivor"));
+                    assertThrows(IllegalStateException.class, () -> reader.instances("survivor"));
                 } else { // readers of a full or read-only registry read on
                     assertThat(reader.instances("survivor")).containsExactly(SURVIVOR);
                 }

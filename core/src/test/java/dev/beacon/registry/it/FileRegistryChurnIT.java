@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -128,7 +129,7 @@ class FileRegistryChurnIT {
                 for (ServiceInstance instance : registry.instances(service)) {
                     seen.incrementAndGet();
                     if (!instance.service().equals(service) || !KNOWN_ID.matcher(instance.id()).matches()
-                            || !instance.metadata().equals(java.util.Map.of("zone", "eu-1"))) {
+                            || !instance.metadata().equals(Map.of("zone", "eu-1"))) {
                         failures.add("ghost in " + service + ": " + instance);
                     }
                     if (service.equals("orders")) {
