@@ -16,6 +16,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -52,7 +53,8 @@ import java.util.function.Consumer;
  *
  * <p>The default directory is {@code $XDG_RUNTIME_DIR/beacon} when that variable names a directory, else
  * {@code ${java.io.tmpdir}/beacon-${user.name}}. The directory is created private to the user (0700, files 0600);
- * an existing directory that belongs to another user or that others may write is refused.
+ * an existing directory that belongs to another user or that others may write is refused, and so is a symbolic link
+ * to a directory when the link belongs to another user.
  *
  * <p>Thread-safe, and safe with many processes registering, renewing and reading at once. Reads are current (they
  * read the directory); watch events are found by polling the watched services every {@code pollInterval} (200 ms by
@@ -444,6 +446,16 @@ public final class FileServiceRegistry implements ServiceRegistry {
             if (!owner.equals(self)) {
                 throw new IllegalStateException("registry directory " + dir + " belongs to uid " + owner
                         + ", not to this user (uid " + self + "); use a directory of your own: file:/some/dir");
+            }
+            // A link someone else planted (in a shared /tmp) would steer this user's files into a directory of
+            // theirs choosing: the link itself must be this user's too.
+            if (Files.isSymbolicLink(dir)) {
+                Object linkOwner = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                if (!linkOwner.equals(self)) {
+                    throw new IllegalStateException("registry directory " + dir + " is a symbolic link that belongs "
+                            + "to uid " + linkOwner + ", not to this user (uid " + self + "); remove it or use a "
+                            + "directory of your own: file:/some/dir");
+                }
             }
         } catch (UnsupportedOperationException | IllegalArgumentException | NoSuchFileException e) {
             // not Linux: no uid check

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 public final class RegistryUris {
 
     // The user info runs to the last '@' before any query: passwords are often pasted unencoded, '@' and '/' and all.
-    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^?#]*)@");
+    // The scheme may be empty, misspelt or surrounded by spaces: a URI that is refused is still shown masked.
+    private static final Pattern USER_INFO = Pattern.compile("^(\\s*[^:/?#@]*://)([^?#]*)@");
     private static final Pattern SECRET_PARAM =
             Pattern.compile("((?:password|pass|pwd|secret|token|truststore-password|keystore-password)=)[^&]*",
                     Pattern.CASE_INSENSITIVE);
@@ -28,7 +29,10 @@ public final class RegistryUris {
         if (matcher.find()) {
             String userInfo = matcher.group(2);
             int colon = userInfo.indexOf(':');
-            String shown = colon >= 0 ? userInfo.substring(0, colon) + ":****" : "****";
+            // A user name is shown only when it cannot be part of the password: "pw@host:1,@" is all user info (to
+            // the last '@'), and its "pw@host" before the first ':' is no user name.
+            boolean userShown = colon >= 0 && userInfo.lastIndexOf('@', colon) < 0;
+            String shown = userShown ? userInfo.substring(0, colon) + ":****" : "****";
             masked = matcher.group(1) + shown + "@" + masked.substring(matcher.end());
         }
         return SECRET_PARAM.matcher(masked).replaceAll("$1****");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.MutableClock;
 import dev.beacon.ServiceInstance;
+import dev.beacon.testing.Stderr;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,10 +16,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -135,6 +139,81 @@ class FileServiceRegistryTest extends ServiceRegistryContractTest {
         assertThat(registry.instances("orders")).containsExactly(orders);
     }
 
+    @Test
+    void register_existingDirectoryOwnedByAnotherUser_isRefusedNamingPathAndFix() throws IOException {
+        assumeRoot();
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setAttribute(dir, "unix:uid", 65534); // nobody
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> registry.register(instance("orders", "orders-1"), TTL));
+
+        assertThat(e.getMessage()).isEqualTo("registry directory " + dir + " belongs to uid 65534, not to this user "
+                + "(uid 0); use a directory of your own: file:/some/dir");
+        assertThat(dir.resolve("orders@orders-1.json")).doesNotExist();
+        assertThrows(IllegalStateException.class, () -> registry.instances("orders"));
+    }
+
+    @Test
+    void register_directoryIsSymbolicLinkOfAnotherUser_isRefused() throws IOException {
+        assumeRoot();
+        Path target = Files.createDirectory(tempDir.resolve("target"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createSymbolicLink(dir, target);
+        Files.setAttribute(dir, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> registry.register(instance("orders", "orders-1"), TTL));
+
+        assertThat(e.getMessage()).isEqualTo("registry directory " + dir + " is a symbolic link that belongs to uid "
+                + "65534, not to this user (uid 0); remove it or use a directory of your own: file:/some/dir");
+        try (Stream<Path> files = Files.list(target)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void register_directoryIsSymbolicLinkOfThisUser_isAccepted() throws IOException {
+        Path target = Files.createDirectory(tempDir.resolve("target"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createSymbolicLink(dir, target);
+        ServiceInstance orders = instance("orders", "orders-1");
+
+        registry.register(orders, TTL);
+
+        assertThat(registry.instances("orders")).containsExactly(orders);
+        assertThat(target.resolve("orders@orders-1.json")).exists();
+    }
+
+    /** Only root can give a directory away; elsewhere this check is covered where the tests run as root (CI). */
+    private static void assumeRoot() throws IOException {
+        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        Assumptions.assumeTrue(Integer.valueOf(0).equals(uid),
+                "needs root to chown a directory to another user; runs as uid " + uid);
+    }
+
+    @Test
+    void reads_corruptEntryReadManyTimes_warnOnceAndWarnAgainOnlyWhenItChanges() throws Exception {
+        registry.register(instance("orders", "good"), TTL);
+        writeFile("orders@bad.json", "{\"v\":1,");
+
+        List<String> firstRounds = Stderr.linesDuring(() -> {
+            for (int i = 0; i < 20; i++) {
+                assertThat(registry.instances("orders")).extracting(ServiceInstance::id).containsExactly("good");
+                assertThat(registry.services()).containsExactly("orders");
+            }
+        });
+        writeFile("orders@bad.json", "[]");
+        Files.setLastModifiedTime(dir.resolve("orders@bad.json"), FileTime.fromMillis(clock.millis() + 1_000));
+        List<String> afterChange = Stderr.linesDuring(() -> registry.instances("orders"));
+
+        assertThat(firstRounds).filteredOn(line -> line.contains("orders@bad.json")).hasSize(1)
+                .allMatch(line -> line.contains("WARN") && line.contains("skipping registry entry " + dir)
+                        && line.contains("malformed JSON"));
+        assertThat(afterChange).filteredOn(line -> line.contains("orders@bad.json")).hasSize(1)
+                .allMatch(line -> line.contains("not a JSON object"));
+    }
+
     // ---- entries written by others
 
     /** A valid stored entry, as a writer of version 1 lays it out. */
@@ -218,6 +297,20 @@ class FileServiceRegistryTest extends ServiceRegistryContractTest {
         assertThat(registry.services()).containsExactly("orders");
         assertThat(registry.snapshot()).containsOnlyKeys("orders");
         assertThat(registry.renew("orders", "bad")).isFalse();
+    }
+
+    /** Regression: the warning quoted stored text whole, so an entry could forge log lines or write megabytes. */
+    @Test
+    void reads_entryWithNewlinesAndHugeValue_warnsOneShortLine() throws Exception {
+        registry.register(instance("orders", "good"), TTL);
+        writeFile("orders@bad.json", entry("orders", "bad")
+                .put("status", "UP'\n[main] INFO forged line\r\n" + "x".repeat(100_000)).toString());
+
+        List<String> logged = Stderr.linesDuring(() -> registry.instances("orders"));
+
+        assertThat(logged).hasSize(1);
+        assertThat(logged.get(0)).contains("status must be one of", "\\u000a[main] INFO forged line\\u000d\\u000a",
+                "(100", " chars)").hasSizeLessThan(600);
     }
 
     @Test

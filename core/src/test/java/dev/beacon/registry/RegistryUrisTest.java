@@ -51,6 +51,24 @@ class RegistryUrisTest {
         assertThat(RegistryUris.mask(uri)).isEqualTo(expected).doesNotContain("ss@", "cd+ef");
     }
 
+    /** Regression (found by RegistryUriPropertyTest): a URI with an empty or spaced scheme showed its password. */
+    @ParameterizedTest
+    @ValueSource(strings = {"://:s3cret@redis.local:6379", " redis://u:s3cret@h:6379", "redis ://u:s3cret@h:6379",
+            "re dis://s3cret@h"})
+    void mask_oddScheme_passwordStillReplaced(String uri) {
+        assertThat(RegistryUris.mask(uri)).doesNotContain("s3cret").isEqualTo(uri.replace("s3cret", "****"));
+    }
+
+    /** Regression (found by AgentConfigParserPropertyTest): with an '@' after the host, the password showed as a user. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "redis://s3cret@h:6379,@           | redis://****@",
+            "redis://s3cret@h:6379/0?x=1@y     | redis://****@h:6379/0?x=1@y",
+            "redis://u@x:s3cret@h:6379,@        | redis://****@"})
+    void mask_atSignsAfterThePassword_userInfoMaskedWhole(String uri, String expected) {
+        assertThat(RegistryUris.mask(uri)).isEqualTo(expected);
+    }
+
     @Test
     void mask_atSignOnlyInQuery_isNotTakenForUserInfo() {
         String uri = "redis://redis.local:6379?client=app@host";

@@ -247,12 +247,34 @@ public final class InstanceCodec {
         return map;
     }
 
-    /** A stored entry that cannot be read; readers skip it with one warning. */
+    /**
+     * A stored entry that cannot be read; readers skip it with one warning. The message quotes stored data, which
+     * anyone who can write the registry controls: it is kept to one line of at most {@value #MAX_MESSAGE} characters.
+     */
     public static final class InvalidEntryException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        static final int MAX_MESSAGE = 300;
 
         public InvalidEntryException(String message) {
-            super(message);
+            super(oneShortLine(message));
+        }
+
+        private static String oneShortLine(String message) {
+            String text = String.valueOf(message);
+            StringBuilder line = new StringBuilder(Math.min(text.length(), MAX_MESSAGE) + 24);
+            int i = 0;
+            for (; i < text.length() && line.length() < MAX_MESSAGE; i++) {
+                char c = text.charAt(i);
+                if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+                    line.append(String.format("\\u%04x", (int) c));
+                } else {
+                    line.append(c);
+                }
+            }
+            if (i < text.length()) {
+                line.append("…(").append(text.length()).append(" chars)");
+            }
+            return line.toString();
         }
     }
 }

@@ -82,6 +82,8 @@ public final class RedisServiceRegistry implements ServiceRegistry {
     private final Map<String, GatedListener> markers = new ConcurrentHashMap<>();
     /** Cluster: the TTL of registrations made through this handle, for the index update that goes with renewals. */
     private final Map<String, Long> ttls = new ConcurrentHashMap<>();
+    /** The bad entries already reported (service and a hash of the stored value): each is warned about once. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final Object clientLock = new Object();
     private volatile UnifiedJedis client;
     private volatile Thread subscriber;
@@ -186,7 +188,9 @@ public final class RedisServiceRegistry implements ServiceRegistry {
                     leases.add(new dev.beacon.registry.Lease(instance, java.time.Instant.ofEpochMilli(expiresAt - ttl),
                             java.time.Instant.ofEpochMilli(expiresAt)));
                 } catch (RuntimeException e) {
-                    log.warn("registry {}: skipping an unreadable lease of {}: {}", uri, service, e.getMessage());
+                    String text = String.valueOf(values.get(i));
+                    warnOnce(service + "|lease|" + text.length() + "|" + text.hashCode(),
+                            "skipping an unreadable lease of {}: {}", service, e.getMessage());
                 }
             }
         }
@@ -200,7 +204,15 @@ public final class RedisServiceRegistry implements ServiceRegistry {
                 List.of(Long.toString(KEY_GRACE_MILLIS)));
         Set<String> names = new TreeSet<>();
         if (reply instanceof List<?> values) {
-            values.forEach(value -> names.add(String.valueOf(value)));
+            for (Object value : values) {
+                String name = String.valueOf(value);
+                try {
+                    names.add(ServiceInstance.checkServiceName(name));
+                } catch (IllegalArgumentException e) {
+                    warnOnce("index|" + name, "skipping an invalid name in the services index {}: {}", indexKey(),
+                            e.getMessage());
+                }
+            }
         }
         if (cluster && !names.isEmpty()) {
             names.retainAll(confirmLive(names));
@@ -424,8 +436,20 @@ public final class RedisServiceRegistry implements ServiceRegistry {
             }
             return instance;
         } catch (RuntimeException e) {
-            log.warn("registry {}: skipping an unreadable entry of {}: {}", uri, service, e.getMessage());
+            String text = String.valueOf(value);
+            warnOnce(service + "|" + text.length() + "|" + text.hashCode(),
+                    "skipping an unreadable entry of {}: {}", service, e.getMessage());
             return null;
+        }
+    }
+
+    /** Logs a bad stored value once (again only if it changes), however often it is read. */
+    private void warnOnce(String key, String pattern, Object... arguments) {
+        if (warned.size() < 10_000 && warned.add(key)) {
+            Object[] all = new Object[arguments.length + 1];
+            all[0] = uri;
+            System.arraycopy(arguments, 0, all, 1, arguments.length);
+            log.warn("registry {}: " + pattern, all);
         }
     }
 
