@@ -27,7 +27,8 @@ final class JvmOutput {
 
     static boolean isWarning(String line) {
         return line.startsWith("[beacon] WARN") || line.startsWith("[beacon] ERROR")
-                || line.contains("WARNING") // "WARNING: A Java agent has been loaded dynamically", "WARNING: sun.misc.Unsafe"
+                // "WARNING: A Java agent has been loaded dynamically", "WARNING: sun.misc.Unsafe ...", ...
+                || line.contains("WARNING")
                 || line.contains("VM warning") // "OpenJDK 64-Bit Server VM warning: Sharing is only supported ..."
                 || line.contains("Sharing is only supported")
                 || line.contains("illegal reflective access") || line.contains("--illegal-access");

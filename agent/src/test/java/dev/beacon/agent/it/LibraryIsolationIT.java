@@ -77,7 +77,7 @@ class LibraryIsolationIT {
         return response.body();
     }
 
-    /** Waits until {@code registry} lists {@code port} for {@code service} (true) or no longer does (false). */
+    /** Waits until {@code instances} includes one on {@code port} (true) or no longer does (false), at most 10 s. */
     static void awaitListed(Supplier<List<ServiceInstance>> instances, int port, boolean listed, JavaProcess app)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
