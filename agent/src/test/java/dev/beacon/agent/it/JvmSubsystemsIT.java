@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in its method signatures, so the class verifier loads them; loading them starts nothing (the pool's JMX
  * registration is switched off), while starting JMX loads {@code ManagementFactory}, {@code MBeanServerFactory} and
  * {@code com.sun.jmx.*}, which are not exempt.
+ *
+ * <p>And the symptom itself: {@link WildFlyStyleApp} installs its own {@code LogManager} and MBean server builder
+ * after the agent registered it, and must get them.
  */
 class JvmSubsystemsIT {
 
@@ -133,5 +137,30 @@ class JvmSubsystemsIT {
                 + "without it", kind, java).isEqualTo(plain.set());
         assertThat(withAgent.subsystemClasses().subList(0, withAgent.beforeMain()))
                 .as("JVM subsystem classes loaded before the app's main class, with the agent").isEmpty();
+    }
+
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agent_afterRegistering_appInstallsItsOwnLogManagerAndMBeanServerBuilder(Path java) throws Exception {
+        String uri = "file:" + temp.resolve("registry");
+        try (ServiceRegistry registry = Registries.open(uri);
+             JavaProcess app = JavaProcess.start(java, List.of(
+                     "-javaagent:" + AgentIT.AGENT_JAR.toAbsolutePath() + "=service=wildfly,registry=" + uri,
+                     "-cp", Path.of("target/test-classes").toAbsolutePath().toString(),
+                     WildFlyStyleApp.class.getName()))) {
+            int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
+            LibraryIsolationIT.awaitListed(() -> registry.instances("wildfly"), port, true, app);
+            app.process().getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+            app.process().getOutputStream().flush();
+            assertThat(app.awaitOut("logmanager (\\S+)", Duration.ofSeconds(30))).as(app.describe())
+                    .isEqualTo(WildFlyStyleApp.AppLogManager.class.getName());
+            assertThat(app.awaitOut("mbeanserver built by the app: (\\S+)", Duration.ofSeconds(30)))
+                    .as(app.describe()).isEqualTo("true");
+            JvmOutput.assertNoWarnings(app);
+        }
     }
 }
