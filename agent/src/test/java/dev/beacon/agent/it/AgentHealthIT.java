@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.registry.FileServiceRegistry;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,12 +20,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The agent's self-check end to end: the sample app with {@code health=/health} on a temporary file registry, its
- * status read by this JVM through its own registry handle (and once through the {@code list} command).
+ * The agent's self-check end to end: the sample app with {@code health=/health} on a temporary file registry, on
+ * every JDK of {@link Jdks#all()}, its status read by this JVM through its own registry handle (and once through the
+ * {@code list} command). A DOWN app is reported on the agent's INFO lines, with no warning ({@link JvmOutput}).
  *
  * <p><b>Seeing STARTING.</b> The sample app answers {@code /health} 200 from the start, so the app is UP as soon as
  * it is first probed. The agent registers STARTING the moment the app listens and probes one interval later, so with
@@ -53,8 +56,13 @@ class AgentHealthIT {
     private record Seen(Status status, long atNanos) {
     }
 
-    @Test
-    void agent_healthSelfCheck_startingThenUpThenDownThenUpAgainThroughTheRegistry() throws Exception {
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agent_healthSelfCheck_startingThenUpThenDownThenUpAgainThroughTheRegistry(Path java) throws Exception {
         Path registryDir = temp.resolve("registry");
         String registry = "file:" + registryDir;
         List<Seen> history = new CopyOnWriteArrayList<>();
@@ -62,7 +70,7 @@ class AgentHealthIT {
              Watcher watcher = new Watcher(reader, history)) {
             watcher.start();
             long launchedAt = System.nanoTime();
-            try (JavaProcess app = JavaProcess.start(Jdks.current(), List.of(
+            try (JavaProcess app = JavaProcess.start(java, List.of(
                     "-javaagent:" + AgentIT.AGENT_JAR.toAbsolutePath() + "=service=orders,registry=" + registry
                             + ",health=/health,health-interval=" + INTERVAL.toSeconds() + "s",
                     "-jar", AgentIT.SAMPLE_JAR.toAbsolutePath().toString()))) {
@@ -110,6 +118,7 @@ class AgentHealthIT {
                         "\\[beacon] orders id=\\S+ is now DOWN: /health answered 503 \\(3 failures in a row\\)");
                 assertThat(beacon.get(3)).matches(
                         "\\[beacon] orders id=\\S+ is now UP: /health answered 200 \\(2 passes in a row\\)");
+                JvmOutput.assertNoWarnings(app);
             }
         }
     }

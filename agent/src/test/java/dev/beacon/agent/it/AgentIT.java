@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.net.URI;
@@ -26,7 +25,11 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The agent end to end: real JVMs running the sample app with the built agent jar, on a temporary file registry. */
+/**
+ * The agent end to end: real JVMs running the sample app with the built agent jar, on a temporary file registry, on
+ * every JDK of {@link Jdks#all()}. In the normal cases neither the agent nor the JVM prints a warning
+ * ({@link JvmOutput}).
+ */
 class AgentIT {
 
     static final Path AGENT_JAR = Path.of(System.getProperty("beacon.agent.jar", "target/beacon-agent.jar"));
@@ -113,13 +116,15 @@ class AgentIT {
             assertThat(get(port, "/")).isEqualTo(200);
             assertThat(app.stderr()).as(app.describe()).noneMatch(line -> line.contains("WARN")
                     || line.contains("SLF4J") || line.contains("Exception"));
+            JvmOutput.assertNoWarnings(app);
         }
     }
 
-    @Test
-    void agent_twoInstances_listedAsTwo() throws Exception {
-        try (JavaProcess first = startSample(Jdks.current(), "service=orders,registry=" + registry());
-             JavaProcess second = startSample(Jdks.current(), "service=orders,registry=" + registry())) {
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agent_twoInstances_listedAsTwo(Path java) throws Exception {
+        try (JavaProcess first = startSample(java, "service=orders,registry=" + registry());
+             JavaProcess second = startSample(java, "service=orders,registry=" + registry())) {
             int port1 = Integer.parseInt(first.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
             int port2 = Integer.parseInt(second.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
             awaitPorts("orders", List.of(port1, port2), Duration.ofSeconds(5));
@@ -127,6 +132,8 @@ class AgentIT {
             assertThat(ports(list, "orders")).containsExactlyInAnyOrder(port1, port2);
             assertThat(list.path("orders").get(0).path("id").asText())
                     .isNotEqualTo(list.path("orders").get(1).path("id").asText());
+            JvmOutput.assertNoWarnings(first);
+            JvmOutput.assertNoWarnings(second);
         }
     }
 
@@ -140,14 +147,17 @@ class AgentIT {
             app.terminate(Duration.ofSeconds(20));
             assertThat(app.stdout()).as(app.describe()).contains("shutdown-hook: self registered=false");
             assertThat(ports(listJson(), "orders")).doesNotContain(port);
+            JvmOutput.assertNoWarnings(app);
         }
     }
 
-    @Test
-    void agent_sigkill_goneWithinTtlPlusOneSecond() throws Exception {
-        try (JavaProcess app = startSample(Jdks.current(), "service=orders,registry=" + registry() + ",ttl=2s")) {
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agent_sigkill_goneWithinTtlPlusOneSecond(Path java) throws Exception {
+        try (JavaProcess app = startSample(java, "service=orders,registry=" + registry() + ",ttl=2s")) {
             int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
             awaitPorts("orders", List.of(port), Duration.ofSeconds(5));
+            JvmOutput.assertNoWarnings(app);
             app.kill();
             long killedAt = System.nanoTime();
             while (instances("orders").stream().anyMatch(i -> i.port() == port)) {
@@ -161,11 +171,16 @@ class AgentIT {
         }
     }
 
+    static Stream<Arguments> badArguments() {
+        return Jdks.all().flatMap(java -> Stream.of("service=orders,ttl=abc", "service=orders,colour=blue",
+                "service=Bad_Name!", "service=orders,registry=zookeeper://localhost:2181", "service=orders,port=70000",
+                "nonsense").map(args -> Arguments.of(args, java)));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"service=orders,ttl=abc", "service=orders,colour=blue", "service=Bad_Name!",
-        "service=orders,registry=zookeeper://localhost:2181", "service=orders,port=70000", "nonsense"})
-    void agent_badArguments_appServesNormallyWithOneClearLine(String badArgs) throws Exception {
-        try (JavaProcess app = startSample(Jdks.current(), badArgs + (badArgs.contains("registry=") ? ""
+    @MethodSource("badArguments")
+    void agent_badArguments_appServesNormallyWithOneClearLine(String badArgs, Path java) throws Exception {
+        try (JavaProcess app = startSample(java, badArgs + (badArgs.contains("registry=") ? ""
                 : ",registry=" + registry()))) {
             int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
             assertThat(get(port, "/")).isEqualTo(200);
@@ -178,17 +193,19 @@ class AgentIT {
                     : badArgs.contains("port=") ? "port=70000" : "nonsense";
             assertThat(beaconLines.get(0)).contains(badValue);
             assertThat(app.stderr()).as(app.describe()).noneMatch(l -> l.contains("Exception") || l.contains("\tat "));
+            JvmOutput.assertNoWarnings(app);
             assertThat(Files.exists(registryDir())).isFalse();
         }
     }
 
-    @Test
-    void agent_appWithOldJacksonAndSlf4j_worksUnchangedWithoutBindingWarnings() throws Exception {
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agent_appWithOldJacksonAndSlf4j_worksUnchangedWithoutBindingWarnings(Path java) throws Exception {
         Path libs = Path.of(System.getProperty("beacon.conflict.libs", "target/conflict-libs"));
         assertThat(libs).isDirectory();
         String classpath = Path.of("target/test-classes").toAbsolutePath() + File.pathSeparator + libs.toAbsolutePath()
                 + File.separator + "*";
-        try (JavaProcess app = JavaProcess.start(Jdks.current(), List.of(
+        try (JavaProcess app = JavaProcess.start(java, List.of(
                 "-javaagent:" + AGENT_JAR.toAbsolutePath() + "=service=conflict,registry=" + registry(),
                 "-cp", classpath, ConflictApp.class.getName()))) {
             int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
@@ -198,6 +215,7 @@ class AgentIT {
             assertThat(get(port, "/")).isEqualTo(200);
             assertThat(app.stderr()).as(app.describe()).anyMatch(l -> l.contains("app logging works"));
             assertThat(app.stderr()).as(app.describe()).noneMatch(l -> l.startsWith("SLF4J"));
+            JvmOutput.assertNoWarnings(app);
         }
     }
 
@@ -213,15 +231,16 @@ class AgentIT {
             assertThat(attach.exitCode()).as(attach.out() + attach.err()).isZero();
             assertThat(attach.out()).contains("registered attached", ":" + port);
             assertThat(instances("attached")).extracting(ServiceInstance::port).containsExactly(port);
-            assertThat(app.stderr()).as(app.describe()).noneMatch(l -> l.contains("WARNING"));
+            JvmOutput.assertNoWarnings(app);
             app.terminate(Duration.ofSeconds(20));
             assertThat(instances("attached")).isEmpty();
         }
     }
 
-    @Test
-    void agent_pickedUpByJdkToolThroughJavaToolOptions_staysSilent() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jps").toString());
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agent_pickedUpByJdkToolThroughJavaToolOptions_staysSilent(Path java) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(java.resolveSibling("jps").toString());
         builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + AGENT_JAR.toAbsolutePath()
                 + "=service=jps,log=debug,registry=" + registry()); // debug: any agent activity prints
         builder.redirectErrorStream(true);
@@ -232,10 +251,11 @@ class AgentIT {
         assertThat(Files.exists(registryDir())).isFalse();
     }
 
-    @Test
-    void agent_loopbackAdminThenMainPort_mainIsPrimaryAndAdminIsNamed() throws Exception {
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agent_loopbackAdminThenMainPort_mainIsPrimaryAndAdminIsNamed(Path java) throws Exception {
         String classpath = Path.of("target/test-classes").toAbsolutePath().toString();
-        try (JavaProcess app = JavaProcess.start(Jdks.current(), List.of(
+        try (JavaProcess app = JavaProcess.start(java, List.of(
                 "-javaagent:" + AGENT_JAR.toAbsolutePath() + "=service=twoports,registry=" + registry(),
                 "-cp", classpath, TwoPortsApp.class.getName()))) {
             int admin = Integer.parseInt(app.awaitOut("admin (\\d+)", Duration.ofSeconds(30)));
@@ -246,18 +266,20 @@ class AgentIT {
                     .isEqualTo(main);
             assertThat(instance.ports()).containsEntry("tcp-" + admin, admin);
             assertThat(app.stderr()).as(app.describe()).anyMatch(l -> l.contains("advertising "));
+            JvmOutput.assertNoWarnings(app);
         }
     }
 
-    @Test
-    void agent_debuggerAndJmxPorts_neverRegistered() throws Exception {
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agent_debuggerAndJmxPorts_neverRegistered(Path java) throws Exception {
         int jdwp;
         int jmx;
         try (java.net.ServerSocket a = new java.net.ServerSocket(0); java.net.ServerSocket b = new java.net.ServerSocket(0)) {
             jdwp = a.getLocalPort();
             jmx = b.getLocalPort();
         }
-        try (JavaProcess app = JavaProcess.start(Jdks.current(), List.of(
+        try (JavaProcess app = JavaProcess.start(java, List.of(
                 "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:" + jdwp,
                 "-Dcom.sun.management.jmxremote.port=" + jmx, "-Dcom.sun.management.jmxremote.authenticate=false",
                 "-Dcom.sun.management.jmxremote.ssl=false",
@@ -269,6 +291,7 @@ class AgentIT {
             ServiceInstance instance = instances("managed").get(0);
             assertThat(instance.port()).isEqualTo(port);
             assertThat(instance.ports()).as("no JVM-owned port (jdwp " + jdwp + ", jmx " + jmx + ", RMI)").isEmpty();
+            JvmOutput.assertNoWarnings(app);
         }
     }
 

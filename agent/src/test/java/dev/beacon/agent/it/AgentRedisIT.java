@@ -9,20 +9,26 @@ import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.redis.RedisServer;
 import dev.beacon.registry.redis.RedisServers;
 import dev.beacon.registry.redis.RedisServiceRegistry;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The agent end to end on Redis: real sample-app JVMs with the built agent jar, a real redis-server. */
+/**
+ * The agent end to end on Redis: real sample-app JVMs with the built agent jar, on every JDK of {@link Jdks#all()}, a
+ * real redis-server. Apart from the outage, neither the agent nor the JVM prints a warning ({@link JvmOutput}).
+ */
 class AgentRedisIT {
 
     @RegisterExtension
@@ -30,13 +36,17 @@ class AgentRedisIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JavaProcess startSample(String agentArgs, String... appArgs) throws Exception {
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    private JavaProcess startSample(Path java, String agentArgs, String... appArgs) throws Exception {
         List<String> args = new ArrayList<>();
         args.add("-javaagent:" + AgentIT.AGENT_JAR.toAbsolutePath() + "=" + agentArgs);
         args.add("-jar");
         args.add(AgentIT.SAMPLE_JAR.toAbsolutePath().toString());
         args.addAll(List.of(appArgs));
-        return JavaProcess.start(Jdks.current(), args);
+        return JavaProcess.start(java, args);
     }
 
     private static List<Integer> ports(ServiceRegistry registry, String service) {
@@ -65,11 +75,12 @@ class AgentRedisIT {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
-    @Test
-    void agentOnRedis_visibleFromAnotherJvmsList_andGoneBeforeExitOnSigterm() throws Exception {
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agentOnRedis_visibleFromAnotherJvmsList_andGoneBeforeExitOnSigterm(Path java) throws Exception {
         RedisServer server = redis.standalone();
         String uri = server.uri();
-        try (JavaProcess app = startSample("service=orders,registry=" + uri + ",meta.version=2.0",
+        try (JavaProcess app = startSample(java, "service=orders,registry=" + uri + ",meta.version=2.0",
                 "--registry", uri, "--check-deregistered-on-shutdown", "orders");
              ServiceRegistry registry = RedisServiceRegistry.open(uri)) {
             int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
@@ -86,28 +97,32 @@ class AgentRedisIT {
             app.terminate(Duration.ofSeconds(20));
             assertThat(app.stdout()).as(app.describe()).contains("shutdown-hook: self registered=false");
             assertThat(ports(registry, "orders")).doesNotContain(port);
+            JvmOutput.assertNoWarnings(app);
         }
     }
 
-    @Test
-    void agentOnRedis_sigkill_goneWithinTtlPlusOneSecond() throws Exception {
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agentOnRedis_sigkill_goneWithinTtlPlusOneSecond(Path java) throws Exception {
         RedisServer server = redis.standalone();
-        try (JavaProcess app = startSample("service=orders,ttl=2s,registry=" + server.uri());
+        try (JavaProcess app = startSample(java, "service=orders,ttl=2s,registry=" + server.uri());
              ServiceRegistry registry = RedisServiceRegistry.open(server.uri())) {
             int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
             awaitListed(registry, "orders", port, true, Duration.ofSeconds(5));
+            JvmOutput.assertNoWarnings(app);
             app.kill();
             long goneAfter = awaitListed(registry, "orders", port, false, Duration.ofSeconds(3));
             assertThat(goneAfter).as("ms from SIGKILL to gone (ttl 2000 ms)").isLessThanOrEqualTo(3000);
         }
     }
 
-    @Test
-    void agentOnRedis_redisDownTenSecondsThenBackEmpty_appServesAndInstanceReturnsWithinOneHeartbeat()
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agentOnRedis_redisDownTenSecondsThenBackEmpty_appServesAndInstanceReturnsWithinOneHeartbeat(Path java)
             throws Exception {
         RedisServer server = redis.standalone();
         Duration heartbeat = Duration.ofSeconds(2);
-        try (JavaProcess app = startSample("service=orders,ttl=6s,heartbeat=2s,registry=" + server.uri()
+        try (JavaProcess app = startSample(java, "service=orders,ttl=6s,heartbeat=2s,registry=" + server.uri()
                 + "?timeout=500ms&connect-timeout=500ms");
              ServiceRegistry registry = RedisServiceRegistry.open(server.uri())) {
             int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
@@ -127,16 +142,19 @@ class AgentRedisIT {
             long warnings = app.stderr().stream().filter(l -> l.startsWith("[beacon] WARN")).count();
             assertThat(warnings).as("warnings during a 10 s outage\n" + app.describe()).isBetween(1L, 3L);
             assertThat(app.stderr()).as(app.describe()).anyMatch(l -> l.contains("reachable again"));
+            assertThat(JvmOutput.warnings(app)).as("only the agent's own warnings about the outage\n" + app.describe())
+                    .allMatch(l -> l.startsWith("[beacon] WARN"));
         }
     }
 
-    @Test
-    void agentAndList_withPassword_neverPrintIt() throws Exception {
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agentAndList_withPassword_neverPrintIt(Path java) throws Exception {
         RedisServer server = redis.withAcl("beacon", "pw-Zq81x", "~beacon:* &beacon:* +evalsha +eval +publish "
                 + "+subscribe +ping +zadd +client|setname +time +hset +hget +hmget +hdel +zrem +zscore +zcount "
                 + "+zrange +zrangebyscore +zremrangebyscore +pttl +pexpire");
         String uri = server.uri().replace("redis://", "redis://beacon:pw-Zq81x@");
-        try (JavaProcess app = startSample("service=orders,registry=" + uri)) {
+        try (JavaProcess app = startSample(java, "service=orders,registry=" + uri)) {
             int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
             try (ServiceRegistry registry = RedisServiceRegistry.open(uri)) {
                 awaitListed(registry, "orders", port, true, Duration.ofSeconds(5));
@@ -148,6 +166,7 @@ class AgentRedisIT {
             app.terminate(Duration.ofSeconds(20));
             assertThat(String.join("\n", app.stderr())).contains("registered service=orders")
                     .contains("beacon:****@").doesNotContain("pw-Zq81x");
+            JvmOutput.assertNoWarnings(app);
         }
         server.kill();
         JavaProcess.Result down = JavaProcess.run(Jdks.current(), List.of("-jar",

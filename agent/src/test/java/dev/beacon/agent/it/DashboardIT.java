@@ -5,8 +5,9 @@ import dev.beacon.testing.Jdks;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -22,15 +23,18 @@ import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard of {@code beacon serve} in a real headless Chromium (Debian's chromium and chromedriver; no browser
  * download): it lists the live instances, updates without a reload when an instance registers and when one is
- * killed, and shows hostile metadata as inert text. Saves a screenshot to {@code docs/dashboard.png}.
+ * killed, and shows hostile metadata as inert text. The {@code serve} JVM and the agent app run on every JDK of
+ * {@link Jdks#all()}, without a warning. Saves a screenshot (on the test's own JDK) to {@code docs/dashboard.png}.
  */
 class DashboardIT {
 
@@ -40,8 +44,13 @@ class DashboardIT {
     @TempDir
     Path temp;
 
-    @Test
-    void dashboard_listsUpdatesLiveAndKeepsMetadataInert() throws Exception {
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void dashboard_listsUpdatesLiveAndKeepsMetadataInert(Path java) throws Exception {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!present) {
             String message = "DashboardIT needs Debian's chromium and chromium-driver (apt-get install chromium "
@@ -59,7 +68,7 @@ class DashboardIT {
             port = probe.getLocalPort();
         }
         try (FileServiceRegistry files = new FileServiceRegistry(dir);
-             JavaProcess serve = JavaProcess.start(Jdks.current(), List.of("-jar",
+             JavaProcess serve = JavaProcess.start(java, List.of("-jar",
                      AgentIT.AGENT_JAR.toAbsolutePath().toString(), "serve", "--registry", registry, "--port",
                      Integer.toString(port), "--check-interval", "0"))) {
             files.register(ServiceInstance.builder("payments").id("pay-1").host("10.0.0.7").port(9000)
@@ -86,16 +95,18 @@ class DashboardIT {
                 assertThat(browser.findElements(By.cssSelector("section[data-service='evil'] img"))).isEmpty();
 
                 // an app started with the agent appears without a reload...
-                try (JavaProcess app = JavaProcess.start(Jdks.current(), List.of("-javaagent:"
+                try (JavaProcess app = JavaProcess.start(java, List.of("-javaagent:"
                         + AgentIT.AGENT_JAR.toAbsolutePath() + "=service=orders,ttl=2s,registry=" + registry,
                         "-jar", AgentIT.SAMPLE_JAR.toAbsolutePath().toString()))) {
                     int appPort = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
                     wait.until(b -> text(b).contains(":" + appPort));
-                    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-                    Path docs = Path.of(System.getProperty("beacon.docs.dir", "../docs"));
-                    Files.createDirectories(docs);
-                    Files.copy(shot.toPath(), docs.resolve("dashboard.png"),
-                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    if (java.equals(Jdks.current())) {
+                        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+                        Path docs = Path.of(System.getProperty("beacon.docs.dir", "../docs"));
+                        Files.createDirectories(docs);
+                        Files.copy(shot.toPath(), docs.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    JvmOutput.assertNoWarnings(app);
 
                     // ...and disappears without a reload once it is killed and its 2 s lease ends
                     app.kill();
@@ -105,6 +116,7 @@ class DashboardIT {
                 filter.sendKeys("payments");
                 wait.until(b -> !text(b).contains("evil-1"));
                 assertThat(text(browser)).contains("pay-1");
+                JvmOutput.assertNoWarnings(serve);
             } finally {
                 browser.quit();
             }
