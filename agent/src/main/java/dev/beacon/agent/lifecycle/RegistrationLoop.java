@@ -267,9 +267,7 @@ public final class RegistrationLoop implements Runnable {
                 log.warn("{}: advertising {} by the default rule instead; check the setting", addressMissed,
                         desired.host());
             }
-            boolean loopback = desired.host().startsWith("127.") || desired.host().equals("::1")
-                    || desired.host().equals("localhost");
-            if (loopback && !warnedLoopback && config.registry().toLowerCase(java.util.Locale.ROOT).startsWith("redis")) {
+            if (isLoopback(desired.host()) && !warnedLoopback && spansHosts(config.registry())) {
                 warnedLoopback = true;
                 log.warn("the app only listens on a loopback address ({}); other machines sharing registry {} cannot "
                         + "reach it: bind it to a reachable address or set host=", desired.address(),
@@ -284,6 +282,44 @@ public final class RegistrationLoop implements Runnable {
                     selfCheck.enabled() ? " as " + desired.status() + "; health " + selfCheck.describe() : "");
         }
         lastAnnounced = desired;
+    }
+
+    private static boolean isLoopback(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return h.startsWith("127.") || h.equals("::1") || h.equals("[::1]") || h.equals("0:0:0:0:0:0:0:1")
+                || h.equals("localhost");
+    }
+
+    /**
+     * True when the registry can be shared with other machines: a Redis registry with at least one host that is not
+     * a loopback address. (A file or memory registry, or a Redis on this machine's loopback, is this machine's own.)
+     */
+    static boolean spansHosts(String registryUri) {
+        String uri = registryUri.trim();
+        int scheme = uri.indexOf("://");
+        if (scheme < 0 || !uri.substring(0, scheme).toLowerCase(java.util.Locale.ROOT).startsWith("redis")) {
+            return false;
+        }
+        String authority = uri.substring(scheme + 3);
+        for (char end : new char[]{'/', '?', '#'}) {
+            int at = authority.indexOf(end);
+            if (at >= 0) {
+                authority = authority.substring(0, at);
+            }
+        }
+        authority = authority.substring(authority.lastIndexOf('@') + 1);
+        for (String hostPort : authority.split(",")) {
+            String host = hostPort.trim();
+            if (host.startsWith("[")) {
+                host = host.substring(0, host.indexOf(']') + 1);
+            } else if (host.indexOf(':') >= 0) {
+                host = host.substring(0, host.indexOf(':'));
+            }
+            if (!host.isEmpty() && !isLoopback(host)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean takeBound() {

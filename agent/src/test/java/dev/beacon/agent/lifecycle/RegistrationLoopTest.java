@@ -14,6 +14,8 @@ import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.Subscription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -1064,5 +1066,19 @@ class RegistrationLoopTest {
         public void close() {
             delegate.close();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis://10.0.0.7:6379", "redis://u:p@cache.internal:6379/2", "rediss://[2001:db8::1]:6380",
+        "redis-sentinel://127.0.0.1:26379,10.0.0.8:26379/m", "REDIS-CLUSTER://h1:7000,h2:7001"})
+    void spansHosts_redisWithAHostOtherThanLoopback_isTrue(String uri) {
+        assertThat(RegistrationLoop.spansHosts(uri)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file:/tmp/r", "memory:", "redis://127.0.0.1:6379", "redis://localhost",
+        "redis://:p@[::1]:6379/0?timeout=1s", "redis-sentinel://127.0.0.1:26379,127.0.0.2:26380/mymaster"})
+    void spansHosts_localRegistries_isFalse(String uri) {
+        assertThat(RegistrationLoop.spansHosts(uri)).isFalse();
     }
 }
