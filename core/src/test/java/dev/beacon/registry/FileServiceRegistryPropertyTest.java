@@ -90,11 +90,11 @@ class FileServiceRegistryPropertyTest {
                 cut -> assertBadEntrySkipped(entry.substring(0, cut).getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** One field replaced by a value of any JSON type: either still a valid entry of "orders/bad", or skipped. */
     /** A field of the entry and the JSON value put in its place. */
     private record FieldValue(String field, JsonNode value) {
     }
 
+    /** One field replaced by a value of any JSON type: either still a valid entry of "orders/bad", or skipped. */
     @Test
     void reads_entryWithAFieldOfAnyType_isServedOnlyIfValid() {
         JsonNodeFactory f = JsonNodeFactory.instance;

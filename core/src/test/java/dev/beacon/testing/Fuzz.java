@@ -20,8 +20,8 @@ import java.util.function.Predicate;
  * (random by default, a new one per test JVM). Each property starts its own {@link SplittableRandom} from that seed,
  * so its inputs do not depend on which other tests ran before it.
  *
- * <p>Generators lean towards their edges as jqwik's did: lengths and numbers hit their minimum and maximum (and 0)
- * far more often than a uniform draw would. Not thread-safe: a generator draws from the random it is given.
+ * <p>Generators lean towards their edges: lengths and numbers hit their minimum and maximum (and 0) far more often
+ * than a uniform draw would. Not thread-safe: a generator draws from the random it is given.
  */
 public final class Fuzz {
 
@@ -177,7 +177,7 @@ public final class Fuzz {
             case 0 -> min;
             case 1 -> max;
             case 2 -> min <= 0 && 0 <= max ? 0L : min;
-            // nextLong(origin, bound) copes with a range wider than Long.MAX_VALUE, not with bound = max + 1 overflowing
+            // nextLong(origin, bound) copes with a range wider than Long.MAX_VALUE, but not with max + 1 overflowing
             default -> max < Long.MAX_VALUE ? random.nextLong(min, max + 1)
                     : min > Long.MIN_VALUE ? random.nextLong(min - 1, max) + 1 : random.nextLong();
         };
@@ -192,7 +192,7 @@ public final class Fuzz {
     }
 
     /**
-     * Any string of up to 255 characters (jqwik's default): printable ASCII, {@link #EDGE_CHARACTERS}, control
+     * Any string of up to 255 characters: printable ASCII, {@link #EDGE_CHARACTERS}, control
      * characters, anything else in the Basic Multilingual Plane but lone surrogates, and supplementary characters
      * (emoji) as whole surrogate pairs.
      */

@@ -100,7 +100,8 @@ class AgentConfigParserPropertyTest {
         Gen<String> versions = metadataValues();
         List<Valid> examples = List.of(new Valid("s", 1, "x"), new Valid("s" + "z".repeat(62), 86_400, "x"),
                 new Valid("s", 30, " x ".repeat(341)), new Valid("s", 30, "=%@:/\u0000é"));
-        forAll(examples, random -> new Valid(services.next(random), ttls.next(random), versions.next(random)), valid -> {
+        Gen<Valid> inputs = random -> new Valid(services.next(random), ttls.next(random), versions.next(random));
+        forAll(examples, inputs, valid -> {
             AgentConfig config = AgentConfigParser.parse("ttl=" + valid.ttlSeconds() + "s,meta.version="
                     + valid.version() + ",service=" + valid.service(), Map.of(), Map.of());
 
