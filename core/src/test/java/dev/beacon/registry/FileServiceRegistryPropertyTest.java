@@ -6,15 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.ServiceInstance;
 import dev.beacon.testing.Stderr;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import dev.beacon.testing.Fuzz;
+import dev.beacon.testing.Fuzz.Gen;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -29,12 +25,16 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import static dev.beacon.testing.Fuzz.anyOf;
+import static dev.beacon.testing.Fuzz.forAll;
+import static dev.beacon.testing.Fuzz.oneOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Property tests of the file registry against bad input: whatever bytes an entry file holds, readers skip it and
  * still serve the good entries; whatever the service name, id or metadata, nothing is written outside the registry's
- * own file for that instance. Tries per property: {@code beacon.fuzz.tries} (200 by default).
+ * own file for that instance. Tries per property: {@code beacon.fuzz.tries} (200 by default); a failure names its
+ * seed ({@link Fuzz}).
  */
 class FileServiceRegistryPropertyTest {
 
@@ -43,12 +43,12 @@ class FileServiceRegistryPropertyTest {
     private static final AtomicInteger TRIES = new AtomicInteger();
     private static Path root;
 
-    @BeforeContainer
+    @BeforeAll
     static void createRoot() throws IOException {
         root = Files.createTempDirectory("beacon-file-props");
     }
 
-    @AfterContainer
+    @AfterAll
     static void deleteRoot() throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -75,22 +75,44 @@ class FileServiceRegistryPropertyTest {
 
     // ---- corrupt entries
 
-    @Property
-    void reads_anyBytesInAnEntryFile_skipItAndServeTheOthers(@ForAll byte[] bytes) throws IOException {
-        assertBadEntrySkipped(bytes);
+    @Test
+    void reads_anyBytesInAnEntryFile_skipItAndServeTheOthers() {
+        List<byte[]> examples = Stream.of("", "{}", "null", "[]", "\"orders\"", "{\"v\":1}", "\ufeff{", "\u0000")
+                .map(text -> text.getBytes(StandardCharsets.UTF_8)).toList();
+        forAll(examples, Fuzz.bytes(255), FileServiceRegistryPropertyTest::assertBadEntrySkipped);
     }
 
-    @Property
-    void reads_halfWrittenEntry_isSkipped(@ForAll("validEntries") String entry,
-                                          @ForAll("fractions") double fraction) throws IOException {
-        int cut = (int) (entry.length() * fraction); // strictly shorter than the whole: a prefix of a JSON object
-        assertBadEntrySkipped(entry.substring(0, cut).getBytes(StandardCharsets.UTF_8));
+    @Test
+    void reads_halfWrittenEntry_isSkipped() {
+        String entry = validEntry("bad");
+        // strictly shorter than the whole: a prefix of a JSON object
+        forAll(List.of(0, 1, entry.length() - 1), Fuzz.ints(0, entry.length() - 1),
+                cut -> assertBadEntrySkipped(entry.substring(0, cut).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A field of the entry and the JSON value put in its place. */
+    private record FieldValue(String field, JsonNode value) {
     }
 
     /** One field replaced by a value of any JSON type: either still a valid entry of "orders/bad", or skipped. */
-    @Property
-    void reads_entryWithAFieldOfAnyType_isServedOnlyIfValid(@ForAll("fields") String field,
-                                                            @ForAll("jsonValues") JsonNode value) throws IOException {
+    @Test
+    void reads_entryWithAFieldOfAnyType_isServedOnlyIfValid() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        List<FieldValue> examples = List.of(new FieldValue("v", f.numberNode(2)),
+                new FieldValue("port", f.numberNode(65536)), new FieldValue("port", f.numberNode(0)),
+                new FieldValue("expiresAt", f.numberNode(0)), new FieldValue("expiresAt", f.numberNode(Long.MAX_VALUE)),
+                new FieldValue("ttlMillis", f.numberNode(BigInteger.TEN.pow(30))),
+                new FieldValue("service", f.textNode("a".repeat(300_000))), new FieldValue("metadata", f.nullNode()),
+                new FieldValue("extra", f.objectNode()));
+        Gen<String> fields = fields();
+        Gen<JsonNode> values = jsonValues();
+        forAll(examples, random -> new FieldValue(fields.next(random), values.next(random)),
+                FileServiceRegistryPropertyTest::assertServedOnlyIfValid);
+    }
+
+    private static void assertServedOnlyIfValid(FieldValue fieldValue) throws IOException {
+        String field = fieldValue.field();
+        JsonNode value = fieldValue.value();
         ObjectNode entry = (ObjectNode) JSON.readTree(validEntry("bad"));
         entry.set(field, value);
         Path dir = freshDirectory();
@@ -112,7 +134,6 @@ class FileServiceRegistryPropertyTest {
             boolean expired = field.equals("expiresAt") && value.isIntegralNumber() && value.canConvertToLong();
             boolean served = instances.size() == 2;
             assertThat(logged).hasSize(served || expired ? 0 : 1).allMatch(line -> line.length() < 800);
-            Statistics.collect(served ? "still valid" : expired ? "expired" : "skipped");
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
@@ -149,9 +170,24 @@ class FileServiceRegistryPropertyTest {
 
     // ---- names, ids and metadata cannot break out of their file
 
-    @Property
-    void register_anyServiceAndId_writesOnlyItsOwnFileOrRefuses(@ForAll("names") String service,
-                                                                @ForAll("names") String id) throws IOException {
+    /** A service name and an instance id, both from {@link #names()}. */
+    private record Names(String service, String id) {
+    }
+
+    @Test
+    void register_anyServiceAndId_writesOnlyItsOwnFileOrRefuses() {
+        List<Names> examples = List.of(new Names("", ""), new Names("..", "x"), new Names("orders", ".."),
+                new Names("orders", "../victim"), new Names("..", "victim@v"), new Names("a/../../victim", "x"),
+                new Names("orders", "a".repeat(200)), new Names("a@b", "x"), new Names("orders", "a@b"),
+                new Names("orders", "ok"));
+        Gen<String> names = names();
+        forAll(examples, random -> new Names(names.next(random), names.next(random)),
+                FileServiceRegistryPropertyTest::assertOwnFileOrRefused);
+    }
+
+    private static void assertOwnFileOrRefused(Names names) throws IOException {
+        String service = names.service();
+        String id = names.id();
         Path dir = freshDirectory();
         try (FileServiceRegistry registry = new FileServiceRegistry(dir)) {
             ServiceInstance instance;
@@ -166,7 +202,6 @@ class FileServiceRegistryPropertyTest {
                 assertRefused(() -> registry.renew(service, id), service + " " + id);
                 assertRefused(() -> registry.deregister(service, id), service + " " + id);
                 assertThat(siblingsOf(dir)).containsExactly("victim@v.json");
-                Statistics.collect("refused");
                 return;
             }
             registry.register(instance, TTL);
@@ -177,13 +212,17 @@ class FileServiceRegistryPropertyTest {
             assertThat(siblingsOf(dir)).containsExactly("registry", "victim@v.json");
             assertThat(registry.instances(service)).containsExactly(instance);
             assertThat(registry.deregister(service, id)).isTrue();
-            Statistics.collect("accepted");
         }
     }
 
-    @Property
-    void register_anyMetadataValues_roundTripInOneFile(@ForAll("metadata") Map<String, String> metadata)
-            throws IOException {
+    @Test
+    void register_anyMetadataValues_roundTripInOneFile() {
+        List<Map<String, String>> examples = List.of(Map.of(), Map.of("k", ""), Map.of("k", "\"}"),
+                Map.of("k", "\u0000\n"), Map.of("v", "{\"v\":2}"), Map.of("a".repeat(64), "x".repeat(1024)));
+        forAll(examples, metadata(), FileServiceRegistryPropertyTest::assertRoundTrip);
+    }
+
+    private static void assertRoundTrip(Map<String, String> metadata) throws IOException {
         Path dir = freshDirectory();
         try (FileServiceRegistry registry = new FileServiceRegistry(dir);
              FileServiceRegistry other = new FileServiceRegistry(dir)) {
@@ -236,59 +275,52 @@ class FileServiceRegistryPropertyTest {
         return node.toString();
     }
 
-    @Provide
-    Arbitrary<String> validEntries() {
-        return Arbitraries.just(validEntry("bad"));
+    private static Gen<String> fields() {
+        return oneOf("v", "service", "id", "host", "port", "status", "metadata", "ports", "ttlMillis", "expiresAt",
+                "extra");
     }
 
-    @Provide
-    Arbitrary<Double> fractions() {
-        return Arbitraries.doubles().between(0, 1).filter(f -> f < 1);
-    }
-
-    @Provide
-    Arbitrary<String> fields() {
-        return Arbitraries.of("v", "service", "id", "host", "port", "status", "metadata", "ports", "ttlMillis",
-                "expiresAt", "extra");
-    }
-
-    @Provide
-    Arbitrary<JsonNode> jsonValues() {
+    private static Gen<JsonNode> jsonValues() {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        Arbitrary<JsonNode> scalars = Arbitraries.oneOf(
-                Arbitraries.strings().ofMaxLength(40).map(f::textNode),
-                Arbitraries.of("UP", "DOWN", "orders", "bad", "good", "../x", "a".repeat(300_000)).map(f::textNode),
-                Arbitraries.integers().map(f::numberNode),
-                Arbitraries.longs().map(f::numberNode),
-                Arbitraries.doubles().map(f::numberNode),
-                Arbitraries.bigIntegers().between(BigInteger.TEN.pow(30).negate(),
-                        BigInteger.TEN.pow(30)).map(f::numberNode),
-                Arbitraries.of(0, 1, 2, -1, 65535, 65536).map(f::numberNode),
-                Arbitraries.of(f.nullNode(), f.booleanNode(true), f.arrayNode(), f.objectNode()));
-        Arbitrary<JsonNode> objects = Combinators.combine(Arbitraries.strings().ofMaxLength(10), scalars)
-                .as((key, value) -> (JsonNode) f.objectNode().set(key, value));
-        return Arbitraries.oneOf(scalars, objects);
+        Gen<BigInteger> bigIntegers = random -> { // -10^30..10^30
+            BigInteger magnitude = new BigInteger(Fuzz.strings("0123456789", 1, 31).next(random))
+                    .min(BigInteger.TEN.pow(30));
+            return random.nextBoolean() ? magnitude : magnitude.negate();
+        };
+        Gen<Double> doubles = anyOf(oneOf(0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MAX_VALUE,
+                        -Double.MAX_VALUE, 0.5, 65535.0, 1e19),
+                random -> random.nextDouble(-1e20, 1e20),
+                random -> Double.longBitsToDouble(random.nextLong()));
+        Gen<JsonNode> scalars = anyOf(
+                Fuzz.strings(0, 40).map(f::textNode),
+                oneOf("UP", "DOWN", "orders", "bad", "good", "../x", "a".repeat(300_000)).map(f::textNode),
+                Fuzz.ints(Integer.MIN_VALUE, Integer.MAX_VALUE).map(f::numberNode),
+                Fuzz.longs(Long.MIN_VALUE, Long.MAX_VALUE).map(f::numberNode),
+                doubles.filter(Double::isFinite).map(f::numberNode),
+                bigIntegers.map(f::numberNode),
+                oneOf(0, 1, 2, -1, 65535, 65536).map(f::numberNode),
+                oneOf(f.nullNode(), f.booleanNode(true), f.arrayNode(), f.objectNode()));
+        Gen<String> keys = Fuzz.strings(0, 10);
+        Gen<JsonNode> objects = random -> f.objectNode().set(keys.next(random), scalars.next(random));
+        return anyOf(scalars, objects);
     }
 
-    @Provide
-    Arbitrary<String> names() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().withChars("az09._-").ofMaxLength(60).map(tail -> "a" + tail),
-                Arbitraries.strings().withChars("az09._-").ofMaxLength(60).map(tail -> "0" + tail),
-                Arbitraries.strings().withChars("aZ09._-").ofMinLength(1).ofMaxLength(130),
-                Arbitraries.strings().withChars("aZ09._-/\\*{}:@?[]\n\r\t\u0000 ").ofMinLength(0).ofMaxLength(20),
-                Arbitraries.of("..", "../victim", "../victim@v", "a/../../victim", "*", "a*", "{orders}", "a:b",
-                        "a\nb", "orders\n", "a".repeat(200), "/etc/passwd", "CON", "a@b", ".hidden", "-x"),
-                Arbitraries.strings());
+    private static Gen<String> names() {
+        return anyOf(
+                Fuzz.strings("az09._-", 0, 60).map(tail -> "a" + tail),
+                Fuzz.strings("az09._-", 0, 60).map(tail -> "0" + tail),
+                Fuzz.strings("aZ09._-", 1, 130),
+                Fuzz.strings("aZ09._-/\\*{}:@?[]\n\r\t\u0000 ", 0, 20),
+                oneOf("..", "../victim", "../victim@v", "a/../../victim", "*", "a*", "{orders}", "a:b", "a\nb",
+                        "orders\n", "a".repeat(200), "/etc/passwd", "CON", "a@b", ".hidden", "-x"),
+                Fuzz.strings());
     }
 
-    @Provide
-    Arbitrary<Map<String, String>> metadata() {
-        Arbitrary<String> keys = Arbitraries.strings().withChars("aZ09._-").ofMinLength(1).ofMaxLength(64)
-                .filter(k -> Character.isLetterOrDigit(k.charAt(0)));
-        Arbitrary<String> values = Arbitraries.oneOf(
-                Arbitraries.strings().ofMaxLength(1024),
-                Arbitraries.of("", "\"}", "\n", "../x", "{\"v\":2}", "\u0000", "x".repeat(1024)));
-        return Arbitraries.maps(keys, values).ofMaxSize(64);
+    private static Gen<Map<String, String>> metadata() {
+        Gen<String> keys = Fuzz.strings("aZ09._-", 1, 64).filter(k -> Character.isLetterOrDigit(k.charAt(0)));
+        Gen<String> values = anyOf(
+                Fuzz.strings(0, 1024),
+                oneOf("", "\"}", "\n", "../x", "{\"v\":2}", "\u0000", "x".repeat(1024)));
+        return Fuzz.maps(keys, values, 64);
     }
 }
