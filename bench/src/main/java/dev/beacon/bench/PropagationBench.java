@@ -75,14 +75,13 @@ public final class PropagationBench {
         r.append("Machine: ").append(Samples.machine()).append(" (").append(loadBefore).append(" at the start); "
                 + "redis-server ").append(redisVersion).append(" and ZooKeeper ")
                 .append(org.apache.zookeeper.Version.getFullVersion().split("[ -]")[0]).append(" (Curator ")
-                .append(CuratorPeer.class.getPackage().getImplementationVersion() == null ? "5.9.0"
-                        : CuratorPeer.class.getPackage().getImplementationVersion())
+                .append(mavenVersion("org.apache.curator", "curator-x-discovery"))
                 .append(") on loopback. Beacon: ").append(reps[0]).append(" app JVMs per registry with the agent "
                         + "(`log=error`), each binding once cold and ").append(reps[1]).append(" times warm (close, "
                         + "bind again), then stopped with SIGTERM; ").append(reps[2]).append(" crashes at ttl 1 s and ")
                 .append(reps[3]).append(" at the default ttl 10 s (heartbeat ttl/3). Curator: ").append(reps[4])
                 .append(" register/unregister cycles in one JVM, ").append(reps[2]).append(" crashed registrant JVMs "
-                        + "with the minimal session and ").append(reps[3]).append(" with Curator's default ")
+                        + "with the minimal session and ").append(reps[3]).append(" with Curator's default "
                         + "(sessions granted by the server: ").append(curatorSessions).append("). Each cell: p50 / p99 "
                         + "(max when fewer than 100 runs, since p99 is then the maximum anyway); ratio = Curator ÷ "
                         + "Beacon on Redis, on p50.\n\n");
@@ -125,6 +124,20 @@ public final class PropagationBench {
         r.append("![registration and graceful stop, latency CDF](").append(dir).append("/propagation-cdf.png)\n");
         r.append("![crash, latency CDF](").append(dir).append("/crash-cdf.png)\n");
         return r.toString();
+    }
+
+    /** The version in a dependency's {@code pom.properties} on the class path, or "?". */
+    static String mavenVersion(String group, String artifact) {
+        try (java.io.InputStream in = PropagationBench.class.getResourceAsStream("/META-INF/maven/" + group + "/"
+                + artifact + "/pom.properties")) {
+            java.util.Properties properties = new java.util.Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "?");
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     private static void row(StringBuilder r, Observers o, String scenario, String beacon, String curator) {
