@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code close}: from the app's {@code close()} of its socket to not chosen (the agent notices on its next
  *       tick, every 250 ms);</li>
  *   <li>{@code sigterm}: from SIGTERM to the client no longer choosing it / the read no longer returning it;</li>
- *   <li>{@code crash-short}, {@code crash-default}: from SIGKILL to the same, with a short TTL and the default one.</li>
+ *   <li>{@code crash-short}, {@code crash-default}: from SIGKILL to the same, with a short TTL and the default
+ *       one.</li>
  * </ul>
  */
 final class BeaconPropagation {

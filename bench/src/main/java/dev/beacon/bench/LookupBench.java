@@ -25,30 +25,31 @@ import java.util.TreeMap;
  * {@code DiscoveryClient.choose()} with round robin ({@link ClientChooseBenchmark}) and Curator's
  * {@code ServiceProvider.getInstance()} with its round-robin strategy ({@link CuratorProviderBenchmark}), at 10, 100
  * and 1,000 instances, one thread. Prints a Markdown table with the ratios and writes {@code lookup-ns.png}.
- * Run with {@code ./bench.sh peer-lookup [--quick]}.
+ * Run with {@code ./bench.sh lookup [--quick]}.
  */
 public final class LookupBench {
-
-    private static final String[] SIZES = {"10", "100", "1000"};
 
     private LookupBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean quick = List.of(args).contains("--quick");
+        boolean smoke = List.of(args).contains("--smoke"); // the CI check that the harness runs
+        boolean quick = smoke || List.of(args).contains("--quick");
+        String[] sizes = smoke ? new String[]{"10"} : new String[]{"10", "100", "1000"};
         Path root = Path.of(System.getProperty("beacon.root", ".")).toAbsolutePath().normalize();
         Path plots = root.resolve(System.getProperty("beacon.bench.plots", "docs/bench"));
         String loadBefore = Samples.loadAverage();
-        Map<Integer, Double> beacon = run(ClientChooseBenchmark.class.getName() + "\\.oneThread", quick,
-                Map.of("balancer", "roundRobin"));
-        Map<Integer, Double> curator = run(CuratorProviderBenchmark.class.getName() + "\\.getInstance", quick,
-                Map.of());
+        Map<Integer, Double> beacon = run(ClientChooseBenchmark.class.getName() + "\\.oneThread", smoke, quick,
+                sizes, Map.of("balancer", "roundRobin"));
+        Map<Integer, Double> curator = run(CuratorProviderBenchmark.class.getName() + "\\.getInstance", smoke, quick,
+                sizes, Map.of());
         StringBuilder r = new StringBuilder();
-        r.append("### Lookup from a warm client, Beacon and Curator (").append(quick ? "quick run" : "full run")
-                .append(")\n\n");
+        r.append("### Lookup from a warm client, Beacon and Curator (")
+                .append(smoke ? "smoke run" : quick ? "quick run" : "full run").append(")\n\n");
         r.append("Machine: ").append(Samples.machine()).append(" (").append(loadBefore).append(" at the start). JMH, "
-                + "1 fork, ").append(quick ? "2 × 300 ms warm-up, 3 × 300 ms measured" : "5 × 1 s warm-up, 5 × 1 s "
-                + "measured").append(", one thread, median of the measured iterations. Beacon: "
+                + "1 fork, ").append(smoke ? "1 × 100 ms warm-up, 1 × 100 ms measured"
+                        : quick ? "2 × 300 ms warm-up, 3 × 300 ms measured" : "5 × 1 s warm-up, 5 × 1 s measured")
+                .append(", one thread, median of the measured iterations. Beacon: "
                 + "`DiscoveryClient.choose(service)` with `LoadBalancer.roundRobin()`; Curator: "
                 + "`ServiceProvider.getInstance()` with `RoundRobinStrategy` over its `ServiceCache`, ZooKeeper "
                 + "in-process.\n\n");
@@ -56,7 +57,7 @@ public final class LookupBench {
                 + "|---:|---:|---:|---:|\n");
         List<double[]> beaconPoints = new ArrayList<>();
         List<double[]> curatorPoints = new ArrayList<>();
-        for (String size : SIZES) {
+        for (String size : sizes) {
             int n = Integer.parseInt(size);
             double b = beacon.getOrDefault(n, Double.NaN);
             double c = curator.getOrDefault(n, Double.NaN);
@@ -73,14 +74,15 @@ public final class LookupBench {
         System.out.print(r);
     }
 
-    private static Map<Integer, Double> run(String include, boolean quick, Map<String, String> params)
-            throws Exception {
+    private static Map<Integer, Double> run(String include, boolean smoke, boolean quick, String[] sizes,
+                                            Map<String, String> params) throws Exception {
+        TimeValue time = smoke ? TimeValue.milliseconds(100) : quick ? TimeValue.milliseconds(300)
+                : TimeValue.seconds(1);
         OptionsBuilder builder = new OptionsBuilder();
-        builder.include(include).forks(1).param("instances", SIZES)
+        builder.include(include).forks(1).param("instances", sizes)
                 .jvmArgsAppend("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
-                .warmupIterations(quick ? 2 : 5).warmupTime(quick ? TimeValue.milliseconds(300) : TimeValue.seconds(1))
-                .measurementIterations(quick ? 3 : 5)
-                .measurementTime(quick ? TimeValue.milliseconds(300) : TimeValue.seconds(1));
+                .warmupIterations(smoke ? 1 : quick ? 2 : 5).warmupTime(time)
+                .measurementIterations(smoke ? 1 : quick ? 3 : 5).measurementTime(time);
         params.forEach(builder::param);
         Options options = builder.build();
         Collection<RunResult> results = new Runner(options,

@@ -24,7 +24,8 @@ public final class PropagationBench {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean quick = List.of(args).contains("--quick");
+        boolean smoke = List.of(args).contains("--smoke"); // the CI check that the harness runs: a few runs each
+        boolean quick = smoke || List.of(args).contains("--quick");
         Path root = Path.of(System.getProperty("beacon.root", ".")).toAbsolutePath().normalize();
         Path agentJar = Path.of(System.getProperty("beacon.agent.jar",
                 root.resolve("agent/target/beacon-agent.jar").toString())).toAbsolutePath();
@@ -33,11 +34,11 @@ public final class PropagationBench {
             throw new IllegalStateException("the agent jar " + agentJar + " is missing: build it first (mvn -pl agent "
                     + "-am package -DskipTests)");
         }
-        int jvms = quick ? 5 : 20;
-        int rebinds = quick ? 4 : 5;
-        int shortCrashes = quick ? 4 : 12;
-        int defaultCrashes = quick ? 2 : 4;
-        int curatorCycles = quick ? 50 : 300;
+        int jvms = smoke ? 1 : quick ? 5 : 20;
+        int rebinds = smoke ? 1 : quick ? 4 : 5;
+        int shortCrashes = smoke ? 1 : quick ? 4 : 12;
+        int defaultCrashes = smoke ? 0 : quick ? 2 : 4;
+        int curatorCycles = smoke ? 5 : quick ? 50 : 300;
         String loadBefore = Samples.loadAverage();
         String redisVersion;
         String curatorSessions;
@@ -62,16 +63,17 @@ public final class PropagationBench {
                 curator.crash("crash-default", 0, defaultCrashes);
                 curatorSessions = curator.negotiatedSessions();
             }
-            String report = report(observers, quick, loadBefore, redisVersion, curatorSessions,
-                    new int[]{jvms, rebinds, shortCrashes, defaultCrashes, curatorCycles}, root, plots);
+            String run = smoke ? "smoke run" : quick ? "quick run" : "full run";
+            String report = report(observers, run, loadBefore, redisVersion, curatorSessions, new int[]{jvms, rebinds, shortCrashes, defaultCrashes, curatorCycles},
+                    root, plots);
             System.out.println(report);
         }
     }
 
-    private static String report(Observers o, boolean quick, String loadBefore, String redisVersion,
+    private static String report(Observers o, String run, String loadBefore, String redisVersion,
                                  String curatorSessions, int[] reps, Path root, Path plots) throws Exception {
         StringBuilder r = new StringBuilder();
-        r.append("### Propagation (").append(quick ? "quick run" : "full run").append(")\n\n");
+        r.append("### Propagation (").append(run).append(")\n\n");
         r.append("Machine: ").append(Samples.machine()).append(" (").append(loadBefore).append(" at the start); "
                 + "redis-server ").append(redisVersion).append(" and ZooKeeper ")
                 .append(org.apache.zookeeper.Version.getFullVersion().split("[ -]")[0]).append(" (Curator ")
