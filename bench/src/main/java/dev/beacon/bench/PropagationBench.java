@@ -64,8 +64,8 @@ public final class PropagationBench {
                 curatorSessions = curator.negotiatedSessions();
             }
             String run = smoke ? "smoke run" : quick ? "quick run" : "full run";
-            String report = report(observers, run, loadBefore, redisVersion, curatorSessions, new int[]{jvms, rebinds, shortCrashes, defaultCrashes, curatorCycles},
-                    root, plots);
+            int[] reps = {jvms, rebinds, shortCrashes, defaultCrashes, curatorCycles};
+            String report = report(observers, run, loadBefore, redisVersion, curatorSessions, reps, root, plots);
             System.out.println(report);
         }
     }
