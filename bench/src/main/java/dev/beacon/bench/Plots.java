@@ -5,9 +5,11 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -16,7 +18,10 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** PNG charts for BENCHMARKS.md, drawn with JFreeChart (headless). */
@@ -39,7 +44,8 @@ final class Plots {
             if (sorted.isEmpty()) {
                 continue;
             }
-            XYSeries line = new XYSeries(entry.getKey() + " (n=" + sorted.size() + ")", true, true);
+            XYSeries line = new XYSeries(entry.getKey() + " (n=" + sorted.size() + ")", false, true);
+            line.add(Math.max(0.001, sorted.get(0) / 1000.0), 0.0); // the step up from 0 at the first sample
             for (int i = 0; i < sorted.size(); i++) {
                 line.add(Math.max(0.001, sorted.get(i) / 1000.0), (i + 1) / (double) sorted.size());
             }
@@ -48,11 +54,9 @@ final class Plots {
         JFreeChart chart = ChartFactory.createXYLineChart(title, "latency (ms, log scale)", "fraction of runs",
                 data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        LogAxis x = new LogAxis("latency (ms, log scale)");
-        x.setSmallestValue(0.01);
-        plot.setDomainAxis(x);
+        plot.setDomainAxis(logAxis("latency (ms, log scale)"));
         ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.02);
-        style(plot, false);
+        style(plot, new XYStepRenderer());
         write(file, chart);
     }
 
@@ -72,21 +76,29 @@ final class Plots {
         JFreeChart chart = ChartFactory.createXYLineChart(title, "instances (log scale)", yLabel, data,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        plot.setDomainAxis(new LogAxis("instances (log scale)"));
+        plot.setDomainAxis(logAxis("instances (log scale)"));
         if (logY) {
-            LogAxis y = new LogAxis(yLabel + " (log scale)");
-            y.setSmallestValue(0.1);
-            plot.setRangeAxis(y);
+            plot.setRangeAxis(logAxis(yLabel + " (log scale)"));
         }
-        style(plot, true);
+        style(plot, new XYLineAndShapeRenderer(true, true));
         write(file, chart);
     }
 
-    private static void style(XYPlot plot, boolean shapes) {
+    /** A base-10 log axis with one labelled tick per decade, written as plain numbers (0.1, 1, 10, 100). */
+    private static LogAxis logAxis(String label) {
+        LogAxis axis = new LogAxis(label);
+        axis.setSmallestValue(0.001);
+        axis.setTickUnit(new NumberTickUnit(1.0));
+        axis.setMinorTickCount(9);
+        axis.setMinorTickMarksVisible(true);
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        return axis;
+    }
+
+    private static void style(XYPlot plot, XYLineAndShapeRenderer renderer) {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, shapes);
         Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
                 new Color(0x9467bd), new Color(0x8c564b), new Color(0x17becf), new Color(0x7f7f7f)};
         for (int i = 0; i < colors.length; i++) {
