@@ -134,13 +134,54 @@ final class CuratorPeer implements AutoCloseable {
         }
     }
 
-    /**
-     * {@code reps} registrant JVMs (in parallel) killed with SIGKILL; {@code sessionMillis} 0 is Curator's default.
-     */
+    /** A crash whose registrants are killed and whose observers are running; {@link #finish()} records it. */
+    final class Crash {
+        private final String scenario;
+        private final List<Child> registrants;
+        private final ServiceProvider<Void> provider;
+        private final long[] killed;
+        private final List<CompletableFuture<Long>> byClient;
+        private final List<CompletableFuture<Long>> byLookup;
+
+        private Crash(String scenario, List<Child> registrants, ServiceProvider<Void> provider, long[] killed,
+                      List<CompletableFuture<Long>> byClient, List<CompletableFuture<Long>> byLookup) {
+            this.scenario = scenario;
+            this.registrants = registrants;
+            this.provider = provider;
+            this.killed = killed;
+            this.byClient = byClient;
+            this.byLookup = byLookup;
+        }
+
+        /** Waits for every observation (up to the session timeout and more) and records it. */
+        void finish() throws Exception {
+            try {
+                for (int i = 0; i < killed.length; i++) {
+                    observers.record("curator/" + scenario + "/client", killed[i], byClient.get(i));
+                    observers.record("curator/" + scenario + "/lookup", killed[i], byLookup.get(i));
+                }
+            } finally {
+                registrants.forEach(Child::close);
+                provider.close();
+            }
+        }
+    }
+
+    /** {@code reps} registrant JVMs killed with SIGKILL, waited for; {@code sessionMillis} 0 is Curator's default. */
     void crash(String scenario, int sessionMillis, int reps) throws Exception {
+        startCrash(scenario, sessionMillis, reps).finish();
+    }
+
+    /**
+     * Starts {@code reps} registrant JVMs (in parallel), waits until the cache holds them all, and kills them with
+     * SIGKILL; the returned crash is still being observed (other work can run meanwhile: the sessions take their
+     * time to expire). {@code sessionMillis} 0 is Curator's default.
+     */
+    Crash startCrash(String scenario, int sessionMillis, int reps) throws Exception {
         String service = "crash-curator-" + scenario;
         List<Child> registrants = new ArrayList<>();
-        try (ServiceProvider<Void> provider = provider(service)) {
+        ServiceProvider<Void> provider = provider(service);
+        try {
             for (int i = 0; i < reps; i++) {
                 registrants.add(Child.java(List.of(), CuratorRegistrant.class, connectString(),
                         Integer.toString(sessionMillis), service, "i-" + i));
@@ -157,12 +198,14 @@ final class CuratorPeer implements AutoCloseable {
                 }
             }
             Duration timeout = Duration.ofSeconds(90);
+            // the default session runs 40 s alongside Beacon's scenarios: poll it gently (10 ms is ample there)
+            long poll = sessionMillis == 0 ? 10_000 : 1_000;
             List<CompletableFuture<Long>> byClient = new ArrayList<>();
             List<CompletableFuture<Long>> byLookup = new ArrayList<>();
             for (int i = 0; i < reps; i++) {
                 String id = "i-" + i;
-                byClient.add(observers.when(() -> unchecked(() -> !contains(provider, id)), 1_000, timeout));
-                byLookup.add(observers.when(() -> unchecked(() -> !listed(service, id)), 1_000, timeout));
+                byClient.add(observers.when(() -> unchecked(() -> !contains(provider, id)), poll, timeout));
+                byLookup.add(observers.when(() -> unchecked(() -> !listed(service, id)), poll, timeout));
             }
             Thread.sleep(20);
             long[] killed = new long[reps];
@@ -170,12 +213,11 @@ final class CuratorPeer implements AutoCloseable {
                 killed[i] = Samples.epochMicros();
                 registrants.get(i).kill();
             }
-            for (int i = 0; i < reps; i++) {
-                observers.record("curator/" + scenario + "/client", killed[i], byClient.get(i));
-                observers.record("curator/" + scenario + "/lookup", killed[i], byLookup.get(i));
-            }
-        } finally {
+            return new Crash(scenario, registrants, provider, killed, byClient, byLookup);
+        } catch (Exception | Error e) {
             registrants.forEach(Child::close);
+            provider.close();
+            throw e;
         }
     }
 

@@ -71,7 +71,7 @@ final class Samples {
             return "–";
         }
         double r = peer / beacon;
-        return String.format(Locale.ROOT, r >= 10 ? "%.0f×" : r >= 1 ? "%.1f×" : "%.2f×", r);
+        return String.format(Locale.ROOT, r >= 10 ? "%,.0f×" : r >= 1 ? "%.1f×" : "%.2f×", r);
     }
 
     /** The 1-minute load average from {@code /proc/loadavg}, or "unknown". */

@@ -80,7 +80,7 @@ class BenchSmokeIT {
                 + "| Curator + ZooKeeper |");
         // registration and graceful stop: a measured value in each of the three systems' cells, no misses
         assertThat(report).containsPattern("\\| registration, agent warm [^|]*\\| client \\| " + TIME + " / [^|]*\\| "
-                + TIME + " / [^|]*\\| " + TIME + " / [^|]*\\| [0-9.]+× \\|");
+                + TIME + " / [^|]*\\| " + TIME + " / [^|]*\\| [0-9.,]+× \\|");
         assertThat(report).containsPattern("\\| graceful stop [^|]*\\| client \\| " + TIME + " / [^|]*\\| " + TIME
                 + " / [^|]*\\| " + TIME + " / ");
         assertThat(report).containsPattern("\\| crash, short lease [^|]*\\| client \\| " + TIME + " / [^|]*\\| "
@@ -106,7 +106,7 @@ class BenchSmokeIT {
     void lookup_smoke_measuresBothClientsWithJmhAndDrawsThePlot() throws Exception {
         String report = run("LookupBench");
         assertThat(report).contains("### Lookup from a warm client, Beacon and Curator (smoke run)");
-        assertThat(report).containsPattern("\\| 10 \\| [0-9.,]+ \\| [0-9.,]+ \\| [0-9.]+× \\|");
+        assertThat(report).containsPattern("\\| 10 \\| [0-9.,]+ \\| [0-9.,]+ \\| [0-9.,]+× \\|");
         assertPlot("lookup-ns.png");
     }
 }

@@ -36,6 +36,7 @@ class SamplesTest {
     @Test
     void ratio_formatsPeerOverBeacon_andDashWhenMissing() {
         assertThat(Samples.ratio(8_474, 110)).isEqualTo("77×");
+        assertThat(Samples.ratio(135_310, 10.8)).isEqualTo("12,529×");
         assertThat(Samples.ratio(3.5, 1)).isEqualTo("3.5×");
         assertThat(Samples.ratio(1, 4)).isEqualTo("0.25×");
         assertThat(Samples.ratio(-1, 4)).isEqualTo("–");
