@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * The peer's registrant for the crash scenario, in its own JVM so that SIGKILL leaves its ZooKeeper session to
  * time out: {@code CuratorRegistrant <connect string> <session timeout ms, 0 = Curator's default> <service> <id>}
  * registers one instance with Curator's service discovery, prints {@code registered <negotiated session ms>}, and
- * runs until killed.
+ * runs until killed (or until its stdin closes, so it never outlives the harness).
  */
 public final class CuratorRegistrant {
 
@@ -40,6 +40,9 @@ public final class CuratorRegistrant {
                 .port(8080).build());
         System.out.println("registered " + client.getZookeeperClient().getZooKeeper().getSessionTimeout());
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        while (System.in.read() >= 0) {
+            // runs until SIGKILL, or until the harness goes away (its stdin closes)
+        }
+        System.exit(0);
     }
 }

@@ -237,11 +237,12 @@ public final class ScaleBench {
             r.append("**Redis Cluster, 3 masters** (").append(String.format(Locale.ROOT, "%,d", size))
                     .append(" instances in ").append(size / PER_SERVICE).append(" services, same load for ")
                     .append(rounds - 1).append(String.format(Locale.ROOT, " heartbeats): renewal rate while "
-                            + "renewing %,.0f/s (%,.0f/s needed), %,d leases lost, slowest round %,d ms, read of 100 "
-                            + "instances p50 %s / p99 %s. A service's keys share its `{service}` hash tag, so services spread over the "
-                            + "masters by slot:\n\n",
+                            + "renewing %,.0f/s (%,.0f/s needed), %,d leases lost, slowest round %,d ms, Redis "
+                            + "CPU %.0f %% of one core per node (mean), read of 100 instances p50 %s / p99 %s. A "
+                            + "service's keys share its `{service}` hash tag, so services spread over the masters by slot:\n\n",
                             load.renewalsPerSecond(), size / (HEARTBEAT.toMillis() / 1000.0), load.lost(),
-                            load.slowestRoundMillis(), Samples.format(load.lookups().percentile(50)),
+                            load.slowestRoundMillis(), load.redisCpu() * 100,
+                            Samples.format(load.lookups().percentile(50)),
                             Samples.format(load.lookups().percentile(99))));
             r.append("| node | keys | commands processed during the run | used memory |\n|---|---:|---:|---:|\n");
             for (int i = 0; i < nodes.size(); i++) {
