@@ -239,7 +239,8 @@ public final class ScaleBench {
                     .append(rounds - 1).append(String.format(Locale.ROOT, " heartbeats): renewal rate while "
                             + "renewing %,.0f/s (%,.0f/s needed), %,d leases lost, slowest round %,d ms, Redis "
                             + "CPU %.0f %% of one core per node (mean), read of 100 instances p50 %s / p99 %s. A "
-                            + "service's keys share its `{service}` hash tag, so services spread over the masters by slot:\n\n",
+                            + "service's keys share its `{service}` hash tag, so services spread over the masters by "
+                            + "slot:\n\n",
                             load.renewalsPerSecond(), size / (HEARTBEAT.toMillis() / 1000.0), load.lost(),
                             load.slowestRoundMillis(), load.redisCpu() * 100,
                             Samples.format(load.lookups().percentile(50)),

@@ -76,8 +76,8 @@ class BenchSmokeIT {
     @Test
     void propagation_smoke_printsBeaconAndCuratorRowsAndDrawsCdfs() throws Exception {
         String report = run("PropagationBench");
-        assertThat(report).contains("### Propagation (smoke run)", "| scenario | seen by | Beacon, file | Beacon, Redis "
-                + "| Curator + ZooKeeper |");
+        assertThat(report).contains("### Propagation (smoke run)",
+                "| scenario | seen by | Beacon, file | Beacon, Redis | Curator + ZooKeeper |");
         // registration and graceful stop: a measured value in each of the three systems' cells, no misses
         assertThat(report).containsPattern("\\| registration, agent warm [^|]*\\| client \\| " + TIME + " / [^|]*\\| "
                 + TIME + " / [^|]*\\| " + TIME + " / [^|]*\\| [0-9.,]+× \\|");
@@ -94,8 +94,8 @@ class BenchSmokeIT {
     void scale_smoke_printsStandaloneAndClusterTables() throws Exception {
         String report = run("ScaleBench");
         assertThat(report).contains("### Scale: one Redis, many instances (smoke run)", "**Redis Cluster, 3 masters**");
-        assertThat(report).containsPattern("\\| 2,000 \\| [0-9,]+ ms \\| 600 \\| [0-9,]+ \\| [0-9,]+ \\| [0-9,]+ ms \\| "
-                + "[0-9,]+ bytes \\|");
+        assertThat(report).containsPattern("\\| 2,000 \\| [0-9,]+ ms \\| 600 \\| [0-9,]+ \\| [0-9,]+ \\| "
+                + "[0-9,]+ ms \\| [0-9,]+ bytes \\|");
         // every master holds some services' keys and processed commands
         assertThat(report).containsPattern("\\| master 1 \\(:\\d+\\) \\| [1-9][0-9,]* \\| [1-9][0-9,]* \\|");
         assertThat(report).containsPattern("\\| master 2 \\(:\\d+\\) \\| [1-9][0-9,]* \\| [1-9][0-9,]* \\|");
