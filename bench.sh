@@ -1,30 +1,62 @@
 #!/usr/bin/env bash
 # Runs Beacon's benchmark harnesses, prints their Markdown reports and writes them into BENCHMARKS.md
-# (between the <!-- NAME:begin --> and <!-- NAME:end --> markers), so the page only holds measured numbers.
-#   ./bench.sh redis [--quick]     Redis registry: round trips and latency per read, renewals/s, memory per instance
-#   ./bench.sh jmh [--quick]       Load balancers: JMH choose() ns/op and B/op (section "balancers"); the full run
-#                                  takes about 8 minutes on 2 cores, --quick about 2
-#   ./bench.sh startup [--quick]   Agent startup cost: sample-app without agent, with Beacon, with OpenTelemetry
+# (between the <!-- NAME:begin --> and <!-- NAME:end --> markers), so the page only holds measured numbers; the plots
+# go to docs/bench/.
+#   ./bench.sh [--quick]               everything below, in this order (about 27 minutes on 2 busy cores; --quick 7)
+#   ./bench.sh all [--quick]           the same
+#   ./bench.sh propagation [--quick]   registration, graceful stop and crash reaching clients: Beacon (file, Redis)
+#                                      side by side with Curator's service discovery on ZooKeeper; latency CDF plots
+#   ./bench.sh lookup [--quick]        one lookup from a warm client: Beacon choose() vs Curator getInstance() (JMH)
+#   ./bench.sh redis [--quick]         Redis registry: round trips and latency per read (vs the seed's read pattern),
+#                                      renewals/s, memory per instance
+#   ./bench.sh scale [--quick]         10,000 and 100,000 instances renewing at the default heartbeat in one Redis,
+#                                      and 10,000 on a 3-master Redis Cluster
+#   ./bench.sh jmh [--quick]           Load balancers: JMH choose() ns/op and B/op (section "balancers"); the full run
+#                                      takes about 8 minutes on 2 cores, --quick about 2
+#   ./bench.sh startup [--quick]       Agent startup cost: sample-app without agent, with Beacon, with OpenTelemetry
 set -euo pipefail
 cd "$(dirname "$0")"
-what="${1:-redis}"; shift || true
+what="${1:-all}"
 case "$what" in
-  redis)
-    command -v redis-server >/dev/null || { echo "bench: redis-server is required on PATH" >&2; exit 1; }
-    main=dev.beacon.bench.RedisRegistryBench; section=redis ;;
-  jmh) main=dev.beacon.bench.BalancerBench; section=balancers ;;
-  startup) main=dev.beacon.bench.StartupBench; section=startup ;;
-  *) echo "usage: ./bench.sh redis|jmh|startup [--quick]" >&2; exit 2 ;;
+  --quick) what=all ;;
+  *) shift || true ;;
 esac
-if [ "$what" = startup ]; then
-  mvn -B -q -DskipTests package -pl sample-app,agent,bench -am
+all="propagation lookup redis scale jmh startup"
+
+main_of() {
+  case "$1" in
+    propagation) echo "dev.beacon.bench.PropagationBench propagation" ;;
+    lookup) echo "dev.beacon.bench.LookupBench lookup" ;;
+    redis) echo "dev.beacon.bench.RedisRegistryBench redis" ;;
+    scale) echo "dev.beacon.bench.ScaleBench scale" ;;
+    jmh) echo "dev.beacon.bench.BalancerBench balancers" ;;
+    startup) echo "dev.beacon.bench.StartupBench startup" ;;
+    *) return 1 ;;
+  esac
+}
+
+if [ "$what" = all ]; then
+  names="$all"
+elif main_of "$what" >/dev/null; then
+  names="$what"
 else
-  mvn -B -q -DskipTests package -pl bench -am
+  echo "usage: ./bench.sh [all|propagation|lookup|redis|scale|jmh|startup] [--quick]" >&2; exit 2
 fi
-report="$(java -cp bench/target/beacon-bench.jar "$main" "$@")"
-printf '%s\n' "$report"
-command_line="./bench.sh $what $*"
-BENCH_REPORT="$report" python3 - "$section" "$command_line" <<'PY' || echo "bench: could not update BENCHMARKS.md (python3 missing?)" >&2
+for name in $names; do
+  case "$name" in
+    propagation|redis|scale)
+      command -v redis-server >/dev/null || { echo "bench: redis-server is required on PATH" >&2; exit 1; } ;;
+  esac
+  [ "$name" = scale ] && { command -v redis-cli >/dev/null || { echo "bench: redis-cli is required on PATH" >&2; exit 1; }; }
+done
+
+case " $names " in
+  *" startup "*|*" propagation "*) mvn -B -q -DskipTests package -pl sample-app,agent,bench -am ;;
+  *) mvn -B -q -DskipTests package -pl bench -am ;;
+esac
+
+update_section() { # section command report
+  BENCH_REPORT="$3" python3 - "$1" "$2" <<'PY' || echo "bench: could not update BENCHMARKS.md (python3 missing?)" >&2
 import os, sys, datetime
 name, command = sys.argv[1], sys.argv[2].strip()
 report = os.environ["BENCH_REPORT"]
@@ -37,3 +69,27 @@ else:
     page = page.rstrip() + "\n\n" + block + "\n"
 open("BENCHMARKS.md", "w").write(page)
 PY
+}
+
+if [ "$what" = all ]; then
+  machine="$(
+    echo "| | |"; echo "|---|---|"
+    echo "| CPU | $(nproc) × $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo) |"
+    echo "| memory | $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo) |"
+    echo "| OS | $(uname -sr) |"
+    echo "| JDK | $(java -version 2>&1 | sed -n 2p) |"
+    echo "| Maven | $(mvn -v 2>/dev/null | sed -n 1p) |"
+    echo "| Redis | $(redis-server --version) |"
+    echo "| load average at the start | $(cut -d' ' -f1-3 /proc/loadavg) |"
+  )"
+  update_section machine "./bench.sh $what $*" "$machine"
+fi
+
+for name in $names; do
+  read -r main section <<<"$(main_of "$name")"
+  echo "bench: $name" >&2
+  report="$(java -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp bench/target/beacon-bench.jar "$main" "$@")"
+  printf '%s\n' "$report"
+  update_section "$section" "./bench.sh $name $*" "$report"
+done

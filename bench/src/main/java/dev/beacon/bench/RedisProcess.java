@@ -23,15 +23,17 @@ final class RedisProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static RedisProcess start() throws Exception {
+    static RedisProcess start(String... extraArgs) throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
         Path dir = Files.createTempDirectory("beacon-bench-redis");
-        Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log")
-                .toString()).redirectErrorStream(true).start();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-server", "--port",
+                Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
+                dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+        command.addAll(java.util.List.of(extraArgs));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         RedisProcess redis = new RedisProcess(process, port);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {

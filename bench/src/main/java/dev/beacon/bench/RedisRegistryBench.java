@@ -35,6 +35,8 @@ public final class RedisRegistryBench {
         report.append("### Redis registry (").append(quick ? "quick run" : "full run").append(")\n\n");
         report.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
                 .append(System.getProperty("java.version")).append(", redis-server on loopback.\n\n");
+        java.util.List<double[]> beaconPoints = new ArrayList<>();
+        java.util.List<double[]> seedPoints = new ArrayList<>();
         try (RedisProcess redis = RedisProcess.start();
              RedisServiceRegistry registry = RedisServiceRegistry.open(redis.uri() + "?pool-max=16");
              RedisClient raw = RedisClient.create("127.0.0.1", redis.port())) {
@@ -64,6 +66,8 @@ public final class RedisRegistryBench {
                     seed.add(System.nanoTime() - start);
                 }
                 double seedRoundTrips = (reads(redis) - seedBefore - 1) / (double) seedReads;
+                beaconPoints.add(new double[]{size, percentile(beacon, 50) / 1e6});
+                seedPoints.add(new double[]{size, percentile(seed, 50) / 1e6});
                 report.append(String.format(Locale.ROOT, "| %,d | %.2f | %s | %s | %.0f | %s | %.1f× |%n", size,
                         roundTrips, micros(percentile(beacon, 50)), micros(percentile(beacon, 99)), seedRoundTrips,
                         micros(percentile(seed, 50)), percentile(seed, 50) / (double) percentile(beacon, 50)));
@@ -85,6 +89,17 @@ public final class RedisRegistryBench {
             report.append(String.format(Locale.ROOT, "| Redis memory per registered instance (used_memory delta / "
                     + "%,d) | %,d bytes |%n", renewals, (memoryAfter - memoryBefore) / renewals));
         }
+        java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("beacon.root", ".")).toAbsolutePath()
+                .normalize();
+        java.nio.file.Path plots = root.resolve(System.getProperty("beacon.bench.plots", "docs/bench"));
+        java.util.Map<String, double[][]> series = new java.util.LinkedHashMap<>();
+        series.put("Beacon instances(service): one round trip", beaconPoints.toArray(new double[0][]));
+        series.put("seed pattern: one round trip per instance", seedPoints.toArray(new double[0][]));
+        Plots.lines(plots.resolve("uncached-read.png"), "Uncached read of one service (Redis, p50)", "ms per read",
+                true, series);
+        report.append("\n![uncached read latency against instance count](")
+                .append(root.relativize(plots.toAbsolutePath()).toString().replace('\\', '/'))
+                .append("/uncached-read.png)\n");
         System.out.println(report);
     }
 

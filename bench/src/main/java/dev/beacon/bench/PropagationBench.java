@@ -1,0 +1,170 @@
+package dev.beacon.bench;
+
+import dev.beacon.registry.Registries;
+import dev.beacon.registry.ServiceRegistry;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How fast a change reaches clients, Beacon (file registry and Redis) side by side with Apache Curator's service
+ * discovery on ZooKeeper: registration, graceful deregistration and crash, each seen by a watching client and by a
+ * plain read (see {@link BeaconPropagation} and {@link CuratorPeer} for what exactly is timed). All times are
+ * wall-clock microseconds of one machine, taken in the JVM that acts and the JVM that observes. Prints a Markdown
+ * report and writes latency CDF plots into {@code beacon.bench.plots} (default {@code docs/bench}).
+ * Run with {@code ./bench.sh propagation [--quick]}.
+ */
+public final class PropagationBench {
+
+    private PropagationBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = List.of(args).contains("--smoke"); // the CI check that the harness runs: a few runs each
+        boolean quick = smoke || List.of(args).contains("--quick");
+        Path root = Path.of(System.getProperty("beacon.root", ".")).toAbsolutePath().normalize();
+        Path agentJar = Path.of(System.getProperty("beacon.agent.jar",
+                root.resolve("agent/target/beacon-agent.jar").toString())).toAbsolutePath();
+        Path plots = root.resolve(System.getProperty("beacon.bench.plots", "docs/bench"));
+        if (!Files.isRegularFile(agentJar)) {
+            throw new IllegalStateException("the agent jar " + agentJar + " is missing: build it first (mvn -pl agent "
+                    + "-am package -DskipTests)");
+        }
+        int jvms = smoke ? 1 : quick ? 5 : 20;
+        int rebinds = smoke ? 1 : quick ? 4 : 5;
+        int shortCrashes = smoke ? 1 : quick ? 4 : 12;
+        int defaultCrashes = smoke ? 0 : quick ? 2 : 4;
+        int curatorCycles = smoke ? 5 : quick ? 50 : 300;
+        String loadBefore = Samples.loadAverage();
+        String redisVersion;
+        String curatorSessions;
+        try (Observers observers = new Observers(); CuratorPeer curator = CuratorPeer.start(observers)) {
+            // Curator's default session takes 40 s to expire: its registrants are killed first and observed while
+            // Beacon's scenarios run (they were all registered before any Beacon JVM starts)
+            CuratorPeer.Crash curatorDefault = defaultCrashes > 0
+                    ? curator.startCrash("crash-default", 0, defaultCrashes) : null;
+            Path fileDir = Files.createTempDirectory("beacon-bench-file");
+            try (ServiceRegistry file = Registries.open("file:" + fileDir)) {
+                BeaconPropagation beacon = new BeaconPropagation("file", "file:" + fileDir, file, agentJar, observers);
+                beacon.registerAndSigterm(jvms, rebinds);
+                beacon.crash("crash-short", BeaconPropagation.SHORT_TTL, shortCrashes, 4);
+                beacon.crash("crash-default", BeaconPropagation.DEFAULT_TTL, defaultCrashes, 4);
+            }
+            try (RedisProcess redis = RedisProcess.start(); ServiceRegistry registry = Registries.open(redis.uri())) {
+                redisVersion = redis.info("server").getOrDefault("redis_version", "?");
+                BeaconPropagation beacon = new BeaconPropagation("redis", redis.uri(), registry, agentJar, observers);
+                beacon.registerAndSigterm(jvms, rebinds);
+                beacon.crash("crash-short", BeaconPropagation.SHORT_TTL, shortCrashes, 4);
+                beacon.crash("crash-default", BeaconPropagation.DEFAULT_TTL, defaultCrashes, 4);
+            }
+            if (curatorDefault != null) {
+                curatorDefault.finish();
+            }
+            curator.registerAndUnregister(curatorCycles);
+            curator.crash("crash-min", 2 * CuratorPeer.TICK_MILLIS, shortCrashes);
+            curatorSessions = curator.negotiatedSessions();
+            String run = smoke ? "smoke run" : quick ? "quick run" : "full run";
+            int[] reps = {jvms, rebinds, shortCrashes, defaultCrashes, curatorCycles};
+            String report = report(observers, run, loadBefore, redisVersion, curatorSessions, reps, root, plots);
+            System.out.println(report);
+        }
+    }
+
+    private static String report(Observers o, String run, String loadBefore, String redisVersion,
+                                 String curatorSessions, int[] reps, Path root, Path plots) throws Exception {
+        StringBuilder r = new StringBuilder();
+        r.append("### Propagation (").append(run).append(")\n\n");
+        r.append("Machine: ").append(Samples.machine()).append(" (").append(loadBefore).append(" at the start); "
+                + "redis-server ").append(redisVersion).append(" and ZooKeeper ")
+                .append(org.apache.zookeeper.Version.getFullVersion().split("[ -]")[0]).append(" (Curator ")
+                .append(mavenVersion("org.apache.curator", "curator-x-discovery"))
+                .append(") on loopback. Beacon: ").append(reps[0]).append(" app JVMs per registry with the agent "
+                        + "(`log=error`), each binding once cold and ").append(reps[1]).append(" times warm (close, "
+                        + "bind again), then stopped with SIGTERM; ").append(reps[2]).append(" crashes at ttl 1 s and ")
+                .append(reps[3]).append(" at the default ttl 10 s (heartbeat ttl/3). Curator: ").append(reps[4])
+                .append(" register/unregister cycles in one JVM, ").append(reps[2]).append(" crashed registrant JVMs "
+                        + "with the minimal session and ").append(reps[3]).append(" with Curator's default "
+                        + "(sessions granted by the server: ").append(curatorSessions).append("). Each cell: p50 / p99 "
+                        + "(max when fewer than 100 runs, since p99 is then the maximum anyway); ratio = Curator ÷ "
+                        + "Beacon on Redis, on p50.\n\n");
+        r.append("| scenario | seen by | Beacon, file | Beacon, Redis | Curator + ZooKeeper | Curator ÷ Beacon Redis "
+                + "(p50) |\n|---|---|---:|---:|---:|---:|\n");
+        row(r, o, "registration, agent warm (bind → visible; Curator: `registerService()` → visible)", "register",
+                "register");
+        row(r, o, "registration, first bind in a fresh JVM (agent idle, its registry connection not used yet)",
+                "register-cold", "-");
+        row(r, o, "app closes its listener, JVM keeps running (close → not chosen)", "close", "-");
+        row(r, o, "graceful stop (SIGTERM → not chosen; Curator: `unregisterService()`, no JVM exit)", "sigterm",
+                "unregister");
+        row(r, o, "crash, short lease (SIGKILL; Beacon ttl 1 s, Curator minimal session)", "crash-short",
+                "crash-min");
+        row(r, o, "crash, defaults (SIGKILL; Beacon ttl 10 s, Curator default session)", "crash-default",
+                "crash-default");
+        r.append("\n\"client\" is the watching client: Beacon's `DiscoveryClient.choose()` (file registry: 200 ms "
+                + "directory poll; Redis: pub/sub, expiries found by a 500 ms sweeper), Curator's "
+                + "`ServiceProvider` over its `ServiceCache`. \"lookup\" is a plain read polled in a loop: "
+                + "`registry.instances()` / `ServiceDiscovery.queryForInstances()`. A run whose change was not seen "
+                + "within its timeout is counted as missed, never dropped silently.\n\n");
+
+        Map<String, Samples> fast = new LinkedHashMap<>();
+        Map<String, Samples> crash = new LinkedHashMap<>();
+        for (String system : new String[]{"file", "redis", "curator"}) {
+            String name = system.equals("curator") ? "Curator" : "Beacon " + system;
+            fast.put(name + ", registration", o.samples(system + "/register/client"));
+            if (!system.equals("curator")) {
+                fast.put(name + ", first registration (cold)", o.samples(system + "/register-cold/client"));
+            }
+            fast.put(name + ", graceful stop", o.samples(system + (system.equals("curator") ? "/unregister/client"
+                    : "/sigterm/client")));
+            crash.put(name + ", short lease", o.samples(system + (system.equals("curator") ? "/crash-min/client"
+                    : "/crash-short/client")));
+            crash.put(name + ", defaults", o.samples(system + "/crash-default/client"));
+        }
+        Plots.cdf(plots.resolve("propagation-cdf.png"), "Registration and graceful stop → watching client", fast);
+        Plots.cdf(plots.resolve("crash-cdf.png"), "Crash (SIGKILL) → watching client stops choosing it", crash);
+        String dir = root.relativize(plots.toAbsolutePath()).toString().replace('\\', '/');
+        r.append("![registration and graceful stop, latency CDF](").append(dir).append("/propagation-cdf.png)\n");
+        r.append("![crash, latency CDF](").append(dir).append("/crash-cdf.png)\n");
+        return r.toString();
+    }
+
+    /** The version in a dependency's {@code pom.properties} on the class path, or "?". */
+    static String mavenVersion(String group, String artifact) {
+        try (java.io.InputStream in = PropagationBench.class.getResourceAsStream("/META-INF/maven/" + group + "/"
+                + artifact + "/pom.properties")) {
+            java.util.Properties properties = new java.util.Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "?");
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    private static void row(StringBuilder r, Observers o, String scenario, String beacon, String curator) {
+        for (String observer : new String[]{"client", "lookup"}) {
+            String file = "file/" + beacon + "/" + observer;
+            String redis = "redis/" + beacon + "/" + observer;
+            String peer = "curator/" + curator + "/" + observer;
+            r.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n",
+                    observer.equals("client") ? scenario : "", observer, cell(o, file), cell(o, redis), cell(o, peer),
+                    Samples.ratio(o.samples(peer).percentile(50), o.samples(redis).percentile(50))));
+        }
+    }
+
+    private static String cell(Observers o, String name) {
+        Samples s = o.samples(name);
+        int missed = o.missed(name);
+        if (s.size() == 0) {
+            return missed > 0 ? missed + " missed" : "–";
+        }
+        String tail = s.size() >= 100 ? Samples.format(s.percentile(99)) : Samples.format(s.max()) + " max";
+        return Samples.format(s.percentile(50)) + " / " + tail + " (n=" + s.size() + ")"
+                + (missed > 0 ? ", " + missed + " missed" : "");
+    }
+}
