@@ -53,8 +53,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Round trips:</b> {@link #instances} is one script call whatever the number of instances; {@link #register},
  * {@link #renew} and {@link #deregister} are one atomic, idempotent script call each (in Cluster mode the services
- * index, which lives in another slot, is updated in the same pipeline: still one round trip, to two nodes in
- * parallel); {@link #services} is one call (Cluster: one more pipelined call to confirm each candidate still holds a
+ * index, which lives in another slot, is updated in the same pipeline — still one round trip, to two nodes in
+ * parallel — at registration and once per ttl of renewals); {@link #services} is one call (Cluster: one more pipelined call to confirm each candidate still holds a
  * live lease).
  *
  * <p><b>Watch:</b> events are pushed through Redis pub/sub within milliseconds of a change. Expiries are found by a
@@ -71,6 +71,11 @@ public final class RedisServiceRegistry implements ServiceRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(RedisServiceRegistry.class);
     private static final long KEY_GRACE_MILLIS = 60_000;
+    /**
+     * Cluster: a service stays nominated in the services index for this many ttls after a registration or a renewal
+     * that refreshed it; renewals refresh it once per ttl, so it never lapses before the lease does.
+     */
+    private static final long INDEX_TTL_FACTOR = 3;
     private static final long SWEEP_INTERVAL_MILLIS = 500;
     private static final int SWEEP_LIMIT = 1000;
 
@@ -82,6 +87,8 @@ public final class RedisServiceRegistry implements ServiceRegistry {
     private final Map<String, GatedListener> markers = new ConcurrentHashMap<>();
     /** Cluster: the TTL of registrations made through this handle, for the index update that goes with renewals. */
     private final Map<String, Long> ttls = new ConcurrentHashMap<>();
+    /** Cluster: when this handle last nominated each instance's service in the index (System.nanoTime). */
+    private final Map<String, Long> nominatedAt = new ConcurrentHashMap<>();
     /** The bad entries already reported (service and a hash of the stored value): each is warned about once. */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final Object clientLock = new Object();
@@ -124,7 +131,9 @@ public final class RedisServiceRegistry implements ServiceRegistry {
         String operation = "register " + service + "/" + instance.id();
         if (cluster) {
             ttls.put(service + "/" + instance.id(), ttl.toMillis());
-            callWithIndex(operation, RedisScript.REGISTER, keys(service, true), args, service, ttl.toMillis());
+            callWithIndex(operation, RedisScript.REGISTER, keys(service, true), args, service,
+                    INDEX_TTL_FACTOR * ttl.toMillis());
+            nominatedAt.put(service + "/" + instance.id(), System.nanoTime());
         } else {
             call(operation, RedisScript.REGISTER, keys(service, true), args);
         }
@@ -136,10 +145,20 @@ public final class RedisServiceRegistry implements ServiceRegistry {
         ServiceInstance.checkInstanceId(id);
         List<String> args = List.of(id, channel(service), Long.toString(KEY_GRACE_MILLIS), service);
         String operation = "renew " + service + "/" + id;
-        Object expires = cluster
-                ? callWithIndex(operation, RedisScript.RENEW, keys(service, true), args, service,
-                        ttls.getOrDefault(service + "/" + id, KEY_GRACE_MILLIS))
-                : call(operation, RedisScript.RENEW, keys(service, true), args);
+        Object expires;
+        String key = service + "/" + id;
+        long ttl = ttls.getOrDefault(key, KEY_GRACE_MILLIS);
+        Long nominated = nominatedAt.get(key);
+        long now = System.nanoTime();
+        if (cluster && (nominated == null || now - nominated >= TimeUnit.MILLISECONDS.toNanos(ttl))) {
+            // the index entry lasts INDEX_TTL_FACTOR × ttl: renewing it once per ttl keeps it ahead of the lease,
+            // and the other renewals are one script call to the service's node, as on a single server
+            expires = callWithIndex(operation, RedisScript.RENEW, keys(service, true), args, service,
+                    INDEX_TTL_FACTOR * ttl);
+            nominatedAt.put(key, now);
+        } else {
+            expires = call(operation, RedisScript.RENEW, keys(service, true), args);
+        }
         return expires instanceof Long value && value > 0;
     }
 
@@ -148,6 +167,7 @@ public final class RedisServiceRegistry implements ServiceRegistry {
         ServiceInstance.checkServiceName(service);
         ServiceInstance.checkInstanceId(id);
         ttls.remove(service + "/" + id);
+        nominatedAt.remove(service + "/" + id);
         Object live = call("deregister " + service + "/" + id, RedisScript.DEREGISTER, keys(service, true),
                 List.of(id, channel(service), service));
         return Long.valueOf(1).equals(live);
