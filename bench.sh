@@ -51,7 +51,9 @@ for name in $names; do
 done
 
 case " $names " in
-  *" startup "*|*" propagation "*) mvn -B -q -DskipTests package -pl sample-app,agent,bench -am ;;
+  *" startup "*|*" propagation "*)
+    rm -rf bench/target/boot-lib # copied afresh: no jar of an earlier Spring Boot version may stay on its class path
+    mvn -B -q -DskipTests package -pl sample-app,agent,bench -am ;;
   *) mvn -B -q -DskipTests package -pl bench -am ;;
 esac
 
