@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
 final class BeaconPropagation {
 
     static final Duration SHORT_TTL = Duration.ofSeconds(1);
-    static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
+    /** The agent's default ttl (AgentConfigParser.DEFAULT_TTL), passed explicitly so the scenario says what it ran. */
+    static final Duration DEFAULT_TTL = Duration.ofSeconds(9);
 
     private final String label;
     private final String registryUri;

@@ -85,7 +85,7 @@ public final class PropagationBench {
                 .append(") on loopback. Beacon: ").append(reps[0]).append(" app JVMs per registry with the agent "
                         + "(`log=error`), each binding once cold and ").append(reps[1]).append(" times warm (close, "
                         + "bind again), then stopped with SIGTERM; ").append(reps[2]).append(" crashes at ttl 1 s and ")
-                .append(reps[3]).append(" at the default ttl 10 s (heartbeat ttl/3). Curator: ").append(reps[4])
+                .append(reps[3]).append(" at the default ttl ").append(BeaconPropagation.DEFAULT_TTL.toSeconds()).append(" s (heartbeat ttl/3). Curator: ").append(reps[4])
                 .append(" register/unregister cycles in one JVM, ").append(reps[2]).append(" crashed registrant JVMs "
                         + "with the minimal session and ").append(reps[3]).append(" with Curator's default "
                         + "(sessions granted by the server: ").append(curatorSessions).append("). Each cell: p50 / p99 "
@@ -102,7 +102,7 @@ public final class PropagationBench {
                 "unregister");
         row(r, o, "crash, short lease (SIGKILL; Beacon ttl 1 s, Curator minimal session)", "crash-short",
                 "crash-min");
-        row(r, o, "crash, defaults (SIGKILL; Beacon ttl 10 s, Curator default session)", "crash-default",
+        row(r, o, "crash, defaults (SIGKILL; Beacon ttl " + BeaconPropagation.DEFAULT_TTL.toSeconds() + " s, Curator default session)", "crash-default",
                 "crash-default");
         r.append("\n\"client\" is the watching client: Beacon's `DiscoveryClient.choose()` (file registry: 200 ms "
                 + "directory poll; Redis: pub/sub, expiries found by a 500 ms sweeper), Curator's "

@@ -21,14 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Beacon's Redis registry at scale: 10,000 and 100,000 instances (100 per service) kept alive by simulated
  * registrants — threads of this JVM, each registering its share and then renewing it once per default heartbeat
- * (ttl 10 s / 3), one script call per renewal, as that many agents would. Reports the renewals per second achieved
+ * (ttl 9 s / 3), one script call per renewal, as that many agents would. Reports the renewals per second achieved
  * against those needed, leases lost, Redis memory per instance, Redis's own CPU use, and the latency of reading a
  * 100-instance service while the load runs. Then the same load on a 3-master Redis Cluster, with keys and commands
  * per node. Prints a Markdown report. Run with {@code ./bench.sh scale [--quick]}.
  */
 public final class ScaleBench {
 
-    private static final Duration TTL = Duration.ofSeconds(10);
+    private static final Duration TTL = Duration.ofSeconds(9); // the agent's default (AgentConfigParser.DEFAULT_TTL)
     private static final Duration HEARTBEAT = Duration.ofMillis(TTL.toMillis() / 3);
     private static final int PER_SERVICE = 100;
     private static final int THREADS = 16;
@@ -61,15 +61,15 @@ public final class ScaleBench {
         }
         r.append("Machine: ").append(Samples.machine()).append(" (").append(loadBefore).append(" at the start); "
                 + "redis-server ").append(version).append(" on loopback, sharing the 2 cores with the registrants. "
-                + "Each instance is registered with the default ttl 10 s and renewed every 3.33 s (the default "
-                + "heartbeat) by ").append(THREADS).append(" threads in one JVM standing in for the agents, for ")
+                + "Each instance is registered with the default ttl ").append(TTL.toSeconds()).append(" s and renewed "
+                + "every ").append(HEARTBEAT.toMillis()).append(" ms (the default heartbeat) by ").append(THREADS).append(" threads in one JVM standing in for the agents, for ")
                 .append(rounds - 1).append(" heartbeats after the registration round; meanwhile another thread reads "
                         + "one 100-instance service every 10 ms. The renewal rate while renewing is the instance "
                         + "count divided by the mean time a round took (the registrants idle between rounds): "
                         + "above the needed rate, with no round slower than the heartbeat and no lease lost, the "
                         + "load is carried.\n\n");
         r.append("| instances | registering all | renewals/s needed | renewal rate while renewing | leases lost | "
-                + "slowest round (limit 3,333 ms) | Redis memory per instance | Redis CPU (of one core) | read of 100 "
+                + "slowest round (limit " + String.format(Locale.ROOT, "%,d", HEARTBEAT.toMillis()) + " ms) | Redis memory per instance | Redis CPU (of one core) | read of 100 "
                 + "instances under load, p50 / p99 | reads missing an instance |\n"
                 + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Load load : loads) {

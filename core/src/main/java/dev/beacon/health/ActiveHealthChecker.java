@@ -57,7 +57,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * of the instance as it is now (read again just before writing, so a newer address or metadata is kept, and an
  * instance that is gone is not brought back) with the new status and a lease of {@code leaseTtl}. Registries keep
  * that TTL for the owner's later renewals, so set {@code leaseTtl} to the TTL the instances register with (default
- * {@code 10s}, the agent's default): a shorter one could let an instance expire between its owner's heartbeats. An
+ * {@code 9s}, the agent's default): a shorter one could let an instance expire between its owner's heartbeats. An
  * instance whose process died is checked, found failing and written {@code DOWN} once; it then expires
  * {@code leaseTtl} later, since nobody renews it. Between the read and the write the owner may change the
  * instance; that change is then overwritten until the owner writes again (a narrow window, once per change).
@@ -374,7 +374,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
         private Set<String> services = Set.of();
         private Duration interval = Duration.ofSeconds(10);
         private HealthThresholds thresholds = HealthThresholds.defaults();
-        private Duration leaseTtl = Duration.ofSeconds(10);
+        private Duration leaseTtl = Duration.ofSeconds(9);
         private int concurrency = 64;
         private Clock clock = Clock.systemUTC();
         private ScheduledExecutorService scheduler;
@@ -415,7 +415,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
             return this;
         }
 
-        /** The lease of a re-registration that changes a status; default 10s (the agent's default TTL). */
+        /** The lease of a re-registration that changes a status; default 9s (the agent's default TTL). */
         public Builder leaseTtl(Duration ttl) {
             this.leaseTtl = ServiceRegistry.checkTtl(ttl);
             return this;

@@ -41,10 +41,16 @@ public final class AgentConfigParser {
             "meta.<key>", "exclude-ports", "ports", "interface", "network", "drain", "health", "health-interval", "health-rise", "health-fall", "log",
             "enabled");
 
-    public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
+    /**
+     * Nine seconds, renewed every three (ttl/3): an instance that crashed stops being chosen within 9.5 s — under the
+     * 10 s Beacon promises at its defaults, the sweeper's half second included — after three missed heartbeats.
+     * One Redis core carries the renewals of 10,000 instances at this heartbeat (3,333/s) ten times over; for
+     * 100,000 (33,333/s, near one core's limit; see BENCHMARKS.md) use Redis Cluster or a longer ttl.
+     */
+    public static final Duration DEFAULT_TTL = Duration.ofSeconds(9);
     /**
      * Two seconds between self-checks: a failing app is DOWN within {@code fall} × 2 s (6 s with the default fall of
-     * 3, sooner than a dead one's 10 s lease runs out) for one local GET every two seconds.
+     * 3, sooner than a dead one's 9 s lease runs out) for one local GET every two seconds.
      */
     public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(2);
     private static final Duration MIN_HEALTH_INTERVAL = Duration.ofMillis(100);

@@ -62,8 +62,8 @@ class AgentConfigParserTest {
         assertThat(config.enabled()).isTrue();
         assertThat(config.service()).isEqualTo("app");
         assertThat(config.registry()).isEqualTo("file:");
-        assertThat(config.ttl()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.heartbeat()).isEqualTo(Duration.ofSeconds(10).dividedBy(3));
+        assertThat(config.ttl()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(config.heartbeat()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.host()).isEmpty();
         assertThat(config.port()).isEmpty();
         assertThat(config.id()).isEmpty();
