@@ -64,6 +64,8 @@ public final class RegistrationLoop implements Runnable {
     // State below is guarded by lock.
     private ServiceRegistry registry;
     private final Map<Integer, Listener> listeners = new LinkedHashMap<>();
+    /** Ports whose hooked socket closed recently (monotonic ms): not taken back from a /proc scan right away. */
+    private final Map<Integer, Long> closedAt = new java.util.HashMap<>();
     private ServiceInstance registered;
     private ServiceInstance lastAnnounced;
     private String addressReason = "";
@@ -193,9 +195,9 @@ public final class RegistrationLoop implements Runnable {
             return;
         }
         boolean changed = takeBound();
-        changed |= dropClosed();
+        changed |= dropClosed(now);
         if (proc.available() && now >= nextScanAt) {
-            changed |= reconcileWithProc();
+            changed |= reconcileWithProc(now);
             chosen = null; // interfaces may have changed: choose the address again
             nextScanAt = now + (listeners.isEmpty() ? SCAN_UNTIL_FOUND_MILLIS : SCAN_PERIOD_MILLIS);
         }
@@ -347,17 +349,30 @@ public final class RegistrationLoop implements Runnable {
         return changed;
     }
 
-    private boolean dropClosed() {
-        return listeners.values().removeIf(listener -> !listener.isOpen());
+    private boolean dropClosed(long now) {
+        boolean changed = false;
+        for (var it = listeners.values().iterator(); it.hasNext(); ) {
+            Listener listener = it.next();
+            if (!listener.isOpen()) {
+                it.remove();
+                closedAt.put(listener.port(), now);
+                changed = true;
+            }
+        }
+        return changed;
     }
 
-    private boolean reconcileWithProc() {
+    private boolean reconcileWithProc(long now) {
         List<ProcNetListeners.Listening> listening = proc.scan();
         Set<Integer> ports = new java.util.HashSet<>();
         boolean changed = false;
+        closedAt.values().removeIf(at -> now - at >= SCAN_UNTIL_FOUND_MILLIS);
         for (ProcNetListeners.Listening socket : listening) {
             ports.add(socket.port());
-            if (!excludedPorts.contains(socket.port()) && !listeners.containsKey(socket.port())) {
+            // A socket the app just closed can still be listed while its close completes; taking it for a listener
+            // the hooks missed would keep it registered until the next scan. It counts again from the next scan.
+            if (!excludedPorts.contains(socket.port()) && !listeners.containsKey(socket.port())
+                    && !closedAt.containsKey(socket.port())) {
                 listeners.put(socket.port(), Listener.ofProc(socket));
                 changed = true;
             }

@@ -1081,4 +1081,34 @@ class RegistrationLoopTest {
     void spansHosts_localRegistries_isFalse(String uri) {
         assertThat(RegistrationLoop.spansHosts(uri)).isFalse();
     }
+
+    @Test
+    void step_socketClosedButStillListedInProc_isDeregistered_andOnlyALaterScanTakesThePortBack(
+            @org.junit.jupiter.api.io.TempDir Path proc) throws IOException {
+        ServerSocketChannel channel = bound();
+        int port = port(channel);
+        // a /proc that still lists the port as this process's listener, as the kernel may while a close completes
+        Path net = java.nio.file.Files.createDirectories(proc.resolve("self/net"));
+        java.nio.file.Files.write(net.resolve("tcp"), List.of(
+                "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+                String.format("   0: 0100007F:%04X 00000000:0000 0A 00000000:00000000 00:00000000 00000000  0 0 4242 1 "
+                        + "0000000000000000 100 0 0 10 0", port)));
+        java.nio.file.Files.createSymbolicLink(java.nio.file.Files.createDirectories(proc.resolve("self/fd"))
+                .resolve("7"), Path.of("socket:[4242]"));
+        AgentConfig config = AgentConfigParser.parse("service=" + SERVICE + ",ttl=3s", Map.of(), Map.of());
+        RegistrationLoop loop = new RegistrationLoop(config, () -> registry, Set.of(), ID, new ProcNetListeners(proc));
+        assertThat(loop.openRegistry()).isTrue();
+        loop.onBind(channel);
+        loop.step(T0);
+        assertThat(theInstance().port()).isEqualTo(port);
+
+        channel.close();
+        loop.step(T0 + 10_000); // the hooked socket is closed; the /proc scan due now still lists its port
+
+        assertThat(registered()).as("closed, so deregistered at once, not at the next scan").isEmpty();
+
+        loop.step(T0 + 11_000); // the next scan, a second later, still lists it: a listener the hooks did not see
+
+        assertThat(theInstance().port()).isEqualTo(port);
+    }
 }
