@@ -25,6 +25,9 @@ import java.util.concurrent.Future;
  */
 public final class RedisRegistryBench {
 
+    /** The agent's default ttl (AgentConfigParser.DEFAULT_TTL); its heartbeat is a third of it. */
+    private static final int DEFAULT_TTL_SECONDS = 9;
+
     private RedisRegistryBench() {
     }
 
@@ -85,7 +88,8 @@ public final class RedisRegistryBench {
             report.append(String.format(Locale.ROOT, "| renewals per second (%,d instances in 100 services, 8 "
                     + "threads, one script call each) | %,.0f |%n", renewals, throughput));
             report.append(String.format(Locale.ROOT, "| renewals per second needed at the default heartbeat "
-                    + "(ttl 10 s / 3) for %,d instances | %,.0f |%n", renewals, renewals / (10.0 / 3)));
+                    + "(ttl %d s / 3) for %,d instances | %,.0f |%n", DEFAULT_TTL_SECONDS, renewals,
+                    renewals / (DEFAULT_TTL_SECONDS / 3.0)));
             report.append(String.format(Locale.ROOT, "| Redis memory per registered instance (used_memory delta / "
                     + "%,d) | %,d bytes |%n", renewals, (memoryAfter - memoryBefore) / renewals));
         }
