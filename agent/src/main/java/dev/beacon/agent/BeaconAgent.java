@@ -25,8 +25,8 @@ import java.util.function.Supplier;
  * The {@code -javaagent} entry point. What runs on the app's main thread, before {@code main}, is only what must run
  * before the app's first bind: the kill-switch check, a tiny bridge class defined inside {@code java.base}, and a
  * class-file transformer for the hooked classes (no ASM is loaded there). Everything else runs on the agent's own
- * daemon thread: it weaves hooked classes that were loaded already, registers the fallback shutdown hook (whose
- * weaving loads ASM), then waits — loading nothing more — until the app binds its first listener, or
+ * daemon thread: it loads and weaves the hooked JDK classes and removes the transformer (so the JVM calls nothing of
+ * the agent's for the classes the app loads), registers the fallback shutdown hook, then waits — loading nothing more — until the app binds its first listener, or
  * {@value #IDLE_START_MILLIS} ms have passed (for listeners only the {@code /proc} scan can see), before it reads the
  * configuration, opens the registry and registers. The app's startup pays for the hooks, not for the agent. Never
  * throws: any problem is one line on stderr, and the app runs without the agent.
@@ -101,7 +101,7 @@ public final class BeaconAgent {
                 // Fallback when the ApplicationShutdownHooks advice could not be installed; idempotent otherwise.
                 // Registered here, not in premain: loading ApplicationShutdownHooks weaves it, and the first weave
                 // loads ASM, which is better done on this thread than on the app's main thread.
-                BindHooks.Installed installed = hooks == null ? null : hooks.retransformLoaded();
+                BindHooks.Installed installed = hooks == null ? null : hooks.weaveAndDetach();
                 try {
                     Runtime.getRuntime().addShutdownHook(new Thread(handoff.shutdownSignal(), "beacon-agent-shutdown"));
                 } catch (IllegalStateException shutdownInProgress) {

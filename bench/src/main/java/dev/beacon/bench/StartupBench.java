@@ -110,7 +110,7 @@ public final class StartupBench {
             report.append("\n");
         }
         report.append("`").append(BEACON_OFF).append("` is the price of `-javaagent:` with this jar alone (the JVM opens "
-                + "the 10 MB jar and starts the java.instrument machinery); the agent then returns at once.\n");
+                + "the agent jar and starts the java.instrument machinery); the agent then returns at once.\n");
         System.out.print(report);
     }
 

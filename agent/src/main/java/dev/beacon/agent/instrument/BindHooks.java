@@ -29,7 +29,7 @@ public final class BindHooks {
      * Defines the bridge and adds the transformer, which weaves each hooked class as it loads. Cheap enough for
      * premain: no ASM is loaded here. {@code onBind} receives each bound server socket or channel on the app's thread
      * (it must only hand it over); {@code onShutdown} runs on the shutdown thread before the app's shutdown hooks. Call
-     * {@link Pending#retransformLoaded()} next, off the app's main thread.
+     * {@link Pending#weaveAndDetach()} next, off the app's main thread.
      *
      * @throws Exception if the bridge cannot be defined; nothing is woven then
      */
@@ -55,20 +55,32 @@ public final class BindHooks {
         }
 
         /**
-         * Weaves the hooked classes that were loaded before the transformer was added: none at a {@code -javaagent}
-         * start as a rule, the JDK's and Netty's server sockets at a late attach. Runs on the agent's thread.
+         * Weaves the hooked JDK classes — loading them now, without initialising them, where the app has not yet —
+         * and, at a late attach, Netty's native sockets already loaded; then removes the transformer. Runs on the
+         * agent's thread. A transformer left in place would be called for every class the app ever loads, which
+         * costs a large app tens of milliseconds at startup: after this, the JVM calls nothing of the agent's when
+         * it loads a class. Netty native transports loaded later are found by the {@code /proc} scan instead.
          */
-        public Installed retransformLoaded() {
-            List<Class<?>> loaded = new ArrayList<>();
-            for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-                if (HookTransformer.isTarget(type.getName().replace('.', '/'))
-                        && instrumentation.isModifiableClass(type)) {
-                    loaded.add(type);
+        public Installed weaveAndDetach() {
+            List<String> failures = new ArrayList<>();
+            List<String> targets = new ArrayList<>(HookTransformer.JDK_BIND_TYPES);
+            targets.add(HookTransformer.SHUTDOWN_HOOKS);
+            for (String type : targets) {
+                try {
+                    Class.forName(type.replace('/', '.'), false, null); // woven by the transformer as it loads
+                } catch (ClassNotFoundException | LinkageError e) {
+                    failures.add(type.replace('/', '.') + ": " + e);
                 }
             }
-            List<String> failures = new ArrayList<>();
+            List<Class<?>> loadedBefore = new ArrayList<>();
+            for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+                if (HookTransformer.isTarget(type.getName().replace('.', '/'))
+                        && !transformer.woven.contains(type.getName()) && instrumentation.isModifiableClass(type)) {
+                    loadedBefore.add(type);
+                }
+            }
             List<String> retransformed = new ArrayList<>();
-            for (Class<?> type : loaded) {
+            for (Class<?> type : loadedBefore) {
                 try {
                     instrumentation.retransformClasses(type);
                     retransformed.add(type.getName());
@@ -76,6 +88,7 @@ public final class BindHooks {
                     failures.add(type.getName() + ": " + t);
                 }
             }
+            instrumentation.removeTransformer(transformer);
             failures.addAll(transformer.failures);
             return new Installed(retransformed, failures);
         }
