@@ -1,6 +1,6 @@
 package dev.beacon.bench;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.beacon.testing.Prerequisite;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,13 +37,8 @@ class BenchSmokeIT {
         boolean found = List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, "redis-server"))
                         && Files.isExecutable(Path.of(dir, "redis-cli")));
-        if (!found) {
-            String message = "redis-server and redis-cli are not on the PATH; the benchmark smoke test needs them";
-            if (Boolean.getBoolean("beacon.redis.required")) {
-                throw new AssertionError(message + " (beacon.redis.required=true)");
-            }
-            Assumptions.abort(message);
-        }
+        Prerequisite.require(found, "redis-server and redis-cli are not on the PATH; the benchmark smoke test needs "
+                + "them", "beacon.redis.required");
     }
 
     private String run(String main) throws Exception {

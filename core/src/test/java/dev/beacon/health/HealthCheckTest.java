@@ -133,13 +133,8 @@ class HealthCheckTest {
 
     @Test
     void http_ipv6Instance_isAddressedInBrackets() throws IOException {
-        TestHttpServer server;
-        try {
-            server = new TestHttpServer(InetAddress.getByName("::1"));
-        } catch (IOException e) {
-            org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + e);
-            return;
-        }
+        dev.beacon.testing.Prerequisite.requireIpv6Loopback("checking an IPv6 instance");
+        TestHttpServer server = new TestHttpServer(InetAddress.getByName("::1"));
         resources.add(server);
         ServiceInstance instance = ServiceInstance.builder("orders").host("::1").port(server.port()).build();
 

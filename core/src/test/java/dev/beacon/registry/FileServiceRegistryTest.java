@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.MutableClock;
 import dev.beacon.ServiceInstance;
 import dev.beacon.testing.Stderr;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -185,11 +184,9 @@ class FileServiceRegistryTest extends ServiceRegistryContractTest {
         assertThat(target.resolve("orders@orders-1.json")).exists();
     }
 
-    /** Only root can give a directory away; elsewhere this check is covered where the tests run as root (CI). */
+    /** Only root can give a directory away; CI runs as root and sets -Dbeacon.root.required=true. */
     private static void assumeRoot() throws IOException {
-        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        Assumptions.assumeTrue(Integer.valueOf(0).equals(uid),
-                "needs root to chown a directory to another user; runs as uid " + uid);
+        dev.beacon.testing.Prerequisite.requireRoot("giving a directory to another user (chown)");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.beacon.servers;
 
+import org.opentest4j.TestAbortedException;
+import dev.beacon.testing.Prerequisite;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
 import dev.beacon.ServiceInstance;
@@ -14,7 +16,6 @@ import dev.beacon.servers.apps.ServerSocketChannelApp;
 import dev.beacon.servers.apps.TomcatApp;
 import dev.beacon.servers.apps.boot.BootApp;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -110,11 +111,14 @@ class ServerIT {
     @MethodSource("cases")
     void agent_realServer_registersTheRealPortAndDeregistersOnSigterm(App app, PortMode mode, Path java)
             throws Exception {
-        if (app.ipv6Loopback() && !hasIpv6Loopback()) {
-            String message = "SKIPPED " + app.service + ": this machine has no IPv6 loopback (::1)";
-            System.out.println(message);
-            MATRIX.add(String.format("%-13s %-5s %-24s %s", app.service, mode, jdkName(java), message));
-            Assumptions.abort(message);
+        if (app.ipv6Loopback()) {
+            try {
+                Prerequisite.requireIpv6Loopback(app.service);
+            } catch (TestAbortedException skipped) {
+                MATRIX.add(String.format("%-13s %-5s %-24s SKIPPED %s", app.service, mode, jdkName(java),
+                        skipped.getMessage()));
+                throw skipped;
+            }
         }
         assertThat(AGENT_JAR).as("the agent jar; build it first (mvn verify from the root builds agent before "
                 + "server-tests)").isRegularFile();
@@ -231,15 +235,6 @@ class ServerIT {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(app.ipv6Loopback() ? "::1" : "0.0.0.0"), 0));
             return socket.getLocalPort();
-        }
-    }
-
-    private static boolean hasIpv6Loopback() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

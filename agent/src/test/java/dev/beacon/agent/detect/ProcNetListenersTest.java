@@ -1,5 +1,6 @@
 package dev.beacon.agent.detect;
 
+import dev.beacon.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ProcNetListenersTest {
 
@@ -122,7 +122,8 @@ class ProcNetListenersTest {
     @Test
     void scan_realProc_findsServerSocketBoundToPortZero() throws IOException {
         ProcNetListeners real = new ProcNetListeners();
-        assumeTrue(real.available(), "no readable /proc/self/net/tcp (not Linux?): the real /proc scan is not tested");
+        Prerequisite.require(real.available(), "the real /proc scan needs a readable /proc/self/net/tcp (Linux)",
+                Prerequisite.LINUX);
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 

@@ -1,10 +1,10 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.testing.Prerequisite;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,9 +143,7 @@ class AgentFileRegistryFaultsIT {
     }
 
     private Path mountTmpfs(String options) throws Exception {
-        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        Assumptions.assumeTrue(Integer.valueOf(0).equals(uid),
-                "mounting a small tmpfs to fill or make read-only needs root; this runs as uid " + uid);
+        Prerequisite.requireRoot("mounting a small tmpfs to fill or make read-only");
         Path mount = Files.createDirectory(temp.resolve("mnt"));
         run("mount", "-t", "tmpfs", "-o", options + ",mode=0700", "tmpfs", mount.toString());
         return mount;

@@ -1,10 +1,10 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.testing.Prerequisite;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,15 +52,8 @@ class DashboardIT {
     @MethodSource("jdks")
     void dashboard_listsUpdatesLiveAndKeepsMetadataInert(Path java) throws Exception {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present) {
-            String message = "DashboardIT needs Debian's chromium and chromium-driver (apt-get install chromium "
-                    + "chromium-driver)";
-            if (Boolean.getBoolean("beacon.browser.required")) {
-                throw new AssertionError(message + "; beacon.browser.required=true");
-            }
-            System.err.println("SKIPPED: " + message);
-            Assumptions.abort(message);
-        }
+        Prerequisite.require(present, "DashboardIT needs Debian's chromium and chromium-driver (apt-get install "
+                + "chromium chromium-driver)", "beacon.browser.required");
         Path dir = temp.resolve("registry");
         String registry = "file:" + dir;
         int port;

@@ -1,5 +1,6 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.testing.Prerequisite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -129,13 +130,8 @@ final class Netns implements AutoCloseable {
 
     private static RuntimeException unavailable(String reason) {
         String needs = "It needs Linux, root and iproute2's 'ip netns' (Debian: apt-get install iproute2).";
-        if (Boolean.getBoolean(REQUIRED_PROPERTY)) {
-            throw new org.opentest4j.AssertionFailedError("network namespaces are unavailable: " + reason + ", and -D"
-                    + REQUIRED_PROPERTY + "=true makes that a failure. " + needs);
-        }
-        return new org.opentest4j.TestAbortedException("network namespaces are unavailable: " + reason
-                + ", so this multi-NIC test is skipped. " + needs + " Set -D" + REQUIRED_PROPERTY
-                + "=true to fail instead of skipping.");
+        return Prerequisite.missing("network namespaces are unavailable: " + reason + " (" + needs + ")",
+                REQUIRED_PROPERTY);
     }
 
     private record Result(int exitCode, String output) {
