@@ -297,31 +297,15 @@ public final class RegistrationLoop implements Runnable {
      * a loopback address. (A file or memory registry, or a Redis on this machine's loopback, is this machine's own.)
      */
     static boolean spansHosts(String registryUri) {
-        String uri = registryUri.trim();
-        int scheme = uri.indexOf("://");
-        if (scheme < 0 || !uri.substring(0, scheme).toLowerCase(java.util.Locale.ROOT).startsWith("redis")) {
+        if (!registryUri.trim().toLowerCase(java.util.Locale.ROOT).startsWith("redis")) {
             return false;
         }
-        String authority = uri.substring(scheme + 3);
-        for (char end : new char[]{'/', '?', '#'}) {
-            int at = authority.indexOf(end);
-            if (at >= 0) {
-                authority = authority.substring(0, at);
-            }
+        try {
+            return dev.beacon.registry.redis.internal.RedisRegistryUri.parse(registryUri.trim()).addresses().stream()
+                    .anyMatch(address -> !isLoopback(address.host()));
+        } catch (IllegalArgumentException unparsable) {
+            return true; // cannot tell: warn, as before this check existed
         }
-        authority = authority.substring(authority.lastIndexOf('@') + 1);
-        for (String hostPort : authority.split(",")) {
-            String host = hostPort.trim();
-            if (host.startsWith("[")) {
-                host = host.substring(0, host.indexOf(']') + 1);
-            } else if (host.indexOf(':') >= 0) {
-                host = host.substring(0, host.indexOf(':'));
-            }
-            if (!host.isEmpty() && !isLoopback(host)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean takeBound() {

@@ -1,11 +1,8 @@
 package dev.beacon.agent.it;
 
-import com.sun.net.httpserver.HttpServer;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.implementation.FixedValue;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -26,22 +23,7 @@ public final class ByteBuddyApp {
     public static void main(String[] args) throws Exception {
         System.out.println("bytebuddy " + ByteBuddy.class.getProtectionDomain().getCodeSource().getLocation());
         System.out.println("made " + make());
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            byte[] body;
-            int status = 200;
-            try {
-                body = make().getBytes(StandardCharsets.UTF_8);
-            } catch (Exception | LinkageError e) {
-                status = 500;
-                body = e.toString().getBytes(StandardCharsets.UTF_8);
-            }
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        System.out.println("listening on " + server.getAddress().getPort());
+        PlainHttpApp.serve(path -> make());
     }
 
     /** A new class from the app's Byte Buddy, loaded, instantiated; returns its {@code toString()}. */

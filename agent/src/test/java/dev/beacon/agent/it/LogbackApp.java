@@ -1,12 +1,9 @@
 package dev.beacon.agent.it;
 
-import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Method;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,27 +25,13 @@ public final class LogbackApp {
     public static void main(String[] args) throws Exception {
         Logger log = LoggerFactory.getLogger(LogbackApp.class);
         log.info("app logging works");
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            byte[] body;
-            int status = 200;
-            try {
-                if (exchange.getRequestURI().getPath().equals("/report")) {
-                    body = report().getBytes(StandardCharsets.UTF_8);
-                } else {
-                    log.info("served {}", exchange.getRequestURI().getPath());
-                    body = "ok".getBytes(StandardCharsets.UTF_8);
-                }
-            } catch (Exception e) {
-                status = 500;
-                body = e.toString().getBytes(StandardCharsets.UTF_8);
+        PlainHttpApp.serve(path -> {
+            if (path.equals("/report")) {
+                return report();
             }
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+            log.info("served {}", path);
+            return "ok";
         });
-        server.start();
-        System.out.println("listening on " + server.getAddress().getPort());
     }
 
     private static String report() throws Exception {
