@@ -44,8 +44,8 @@ public final class AgentConfigParser {
     /**
      * Nine seconds, renewed every three (ttl/3): an instance that crashed stops being chosen within 9.5 s — under the
      * 10 s Beacon promises at its defaults, the sweeper's half second included — after three missed heartbeats.
-     * One Redis core carries the renewals of 10,000 instances at this heartbeat (3,333/s) ten times over; for
-     * 100,000 (33,333/s, near one core's limit; see BENCHMARKS.md) use Redis Cluster or a longer ttl.
+     * One Redis core carries the renewals of 10,000 instances at this heartbeat (3,333/s) several times over; for
+     * 100,000 (33,333/s, near one core's limit) use Redis Cluster or a longer ttl. See BENCHMARKS.md, "Scale".
      */
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(9);
     /**

@@ -26,7 +26,7 @@ import java.util.Map;
  *
  * <p>Reads and writes with Jackson's streaming parser and generator into a plain tree, without an
  * {@code ObjectMapper}: this codec is on the agent's path to its first registration, and an {@code ObjectMapper}
- * loads some three hundred classes the app's startup would compete with.
+ * loads a few hundred classes the app's startup would compete with.
  */
 public final class InstanceCodec {
 
