@@ -1,5 +1,6 @@
 package dev.beacon.health;
 
+import dev.beacon.registry.Ttl;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.registry.ServiceRegistry;
@@ -417,7 +418,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
 
         /** The lease of a re-registration that changes a status; default 9s (the agent's default TTL). */
         public Builder leaseTtl(Duration ttl) {
-            this.leaseTtl = ServiceRegistry.checkTtl(ttl);
+            this.leaseTtl = Ttl.check(ttl);
             return this;
         }
 

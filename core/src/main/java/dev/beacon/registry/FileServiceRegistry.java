@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.RegistryUnavailableException;
 import dev.beacon.ServiceInstance;
-import dev.beacon.registry.internal.InstanceCodec;
-import dev.beacon.registry.internal.InstanceCodec.InvalidEntryException;
-import dev.beacon.registry.internal.WatchHub;
+import dev.beacon.registry.spi.InstanceCodec;
+import dev.beacon.registry.spi.InstanceCodec.InvalidEntryException;
+import dev.beacon.registry.spi.WatchHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +123,7 @@ public final class FileServiceRegistry implements ServiceRegistry {
 
     @Override
     public void register(ServiceInstance instance, Duration ttl) {
-        ServiceRegistry.checkTtl(ttl);
+        Ttl.check(ttl);
         checkOpen();
         synchronized (lockFor(instance.service(), instance.id())) {
             write(instance, ttl.toMillis());

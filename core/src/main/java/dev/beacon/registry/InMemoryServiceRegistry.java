@@ -1,7 +1,7 @@
 package dev.beacon.registry;
 
 import dev.beacon.ServiceInstance;
-import dev.beacon.registry.internal.WatchHub;
+import dev.beacon.registry.spi.WatchHub;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +47,7 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
 
     @Override
     public void register(ServiceInstance instance, Duration ttl) {
-        ServiceRegistry.checkTtl(ttl);
+        Ttl.check(ttl);
         checkOpen();
         long now = clock.millis();
         Lease fresh = new Lease(instance, ttl, now + ttl.toMillis());

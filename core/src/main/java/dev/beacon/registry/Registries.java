@@ -4,6 +4,7 @@ import dev.beacon.registry.spi.RegistryProvider;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
@@ -16,6 +17,13 @@ public final class Registries {
 
     /** The registry used when none is configured: the local file registry. */
     public static final String DEFAULT_URI = "file:";
+
+    /** Schemes of Beacon's own registry modules, for a message that names the artifact to add. */
+    private static final Map<String, String> MODULES = Map.of(
+            "redis", "dev.beacon:beacon-redis",
+            "rediss", "dev.beacon:beacon-redis",
+            "redis-sentinel", "dev.beacon:beacon-redis",
+            "redis-cluster", "dev.beacon:beacon-redis");
 
     private Registries() {
     }
@@ -31,14 +39,7 @@ public final class Registries {
             throw new IllegalArgumentException("registry URI must not be empty; supported schemes: "
                     + String.join(", ", schemes()));
         }
-        String scheme = schemeOf(uri);
-        for (RegistryProvider provider : providers()) {
-            if (provider.schemes().contains(scheme)) {
-                return provider.open(uri.trim());
-            }
-        }
-        throw new IllegalArgumentException("unknown registry '" + RegistryUris.mask(uri) + "': scheme '" + scheme
-                + "' is not supported; supported schemes: " + String.join(", ", schemes()));
+        return provider(schemeOf(uri), uri).open(uri.trim());
     }
 
     /** The schemes of every available provider, sorted, each with a trailing colon. */
@@ -61,13 +62,48 @@ public final class Registries {
                 return uri;
             }
         }
+        if (MODULES.containsKey(scheme)) {
+            throw unknown(scheme, uri);
+        }
         throw new IllegalArgumentException("unknown registry '" + RegistryUris.mask(uri) + "': expected one of "
                 + String.join(", ", schemes()));
+    }
+
+    /**
+     * The hosts that {@code uri} connects to (see {@link RegistryProvider#hosts(String)}); empty for a registry local to
+     * this machine.
+     *
+     * @throws IllegalArgumentException when no provider accepts the URI, or it is not valid
+     */
+    public static List<String> hosts(String uri) {
+        String scheme = uri == null ? "" : schemeOf(uri);
+        return provider(scheme, uri).hosts(uri.trim());
     }
 
     private static String schemeOf(String uri) {
         int colon = uri.indexOf(':');
         return colon <= 0 ? "" : uri.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static RegistryProvider provider(String scheme, String uri) {
+        for (RegistryProvider provider : providers()) {
+            if (provider.schemes().contains(scheme)) {
+                return provider;
+            }
+        }
+        throw unknown(scheme, uri);
+    }
+
+    /** The artifact that adds a scheme Beacon knows but that is not on the class path. */
+    private static IllegalArgumentException unknown(String scheme, String uri) {
+        String module = MODULES.get(scheme);
+        if (module != null) {
+            return new IllegalArgumentException("registry '" + RegistryUris.mask(uri) + "' needs the module "
+                    + module + " on the class path (scheme '" + scheme + ":' is not built into beacon-core); "
+                    + "available schemes: " + String.join(", ", schemes()));
+        }
+        return new IllegalArgumentException("unknown registry '" + RegistryUris.mask(uri) + "': scheme '" + scheme
+                + "' is not supported; supported schemes: " + String.join(", ", schemes()));
     }
 
     private static List<RegistryProvider> providers() {

@@ -83,12 +83,4 @@ public interface ServiceRegistry extends AutoCloseable {
     /** Releases the registry's threads and connections. Registrations made through it are left as they are. */
     @Override
     void close();
-
-    /** Checks a lease duration against the bounds every registry accepts. */
-    static Duration checkTtl(Duration ttl) {
-        if (ttl == null || ttl.compareTo(Duration.ofMillis(100)) < 0 || ttl.compareTo(Duration.ofDays(1)) > 0) {
-            throw new IllegalArgumentException("ttl must be between 100ms and 1d, but was " + ttl);
-        }
-        return ttl;
-    }
 }

@@ -504,7 +504,7 @@ class ActiveHealthCheckerTest {
         assertThat(assertThrows(IllegalArgumentException.class, () -> builder.concurrency(0))
                 .getMessage()).isEqualTo("concurrency must be 1..1024, but was 0");
         assertThat(assertThrows(IllegalArgumentException.class, () -> builder.leaseTtl(Duration.ofMillis(10)))
-                .getMessage()).isEqualTo("ttl must be between 100ms and 1d, but was PT0.01S");
+                .getMessage()).isEqualTo("ttl must be between 1s and 1d, but was '10ms'");
         assertThat(assertThrows(IllegalArgumentException.class, () -> builder.services("orders", "Bad Name"))
                 .getMessage()).contains("'Bad Name'");
         assertThrows(NullPointerException.class, () -> ActiveHealthChecker.builder(registry, null));

@@ -19,9 +19,33 @@ class RegistriesTest {
     Path tempDir;
 
     @Test
-    void schemes_builtIns_areFileMemoryAndRedis() {
-        assertThat(Registries.schemes()).containsExactly("file:", "memory:", "redis-cluster:", "redis-sentinel:",
-                "redis:", "rediss:");
+    void schemes_coreAlone_areFileAndMemory() {
+        assertThat(Registries.schemes()).containsExactly("file:", "memory:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis://10.0.0.7:6379", "rediss://h:6380", "redis-sentinel://h:26379/mymaster",
+            "redis-cluster://h:7000"})
+    void open_redisWithoutItsModule_namesTheArtifactToAdd(String uri) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Registries.open(uri));
+
+        assertThat(e.getMessage()).startsWith("registry '" + uri + "' needs the module dev.beacon:beacon-redis on the "
+                + "class path").endsWith("available schemes: file:, memory:");
+    }
+
+    @Test
+    void checkUri_redisWithoutItsModule_namesTheArtifactAndMasksThePassword() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Registries.checkUri("redis://:hunter2@10.0.0.7:6379"));
+
+        assertThat(e.getMessage()).contains("'redis://:****@10.0.0.7:6379'", "dev.beacon:beacon-redis")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void hosts_localRegistries_areEmpty() {
+        assertThat(Registries.hosts("memory:")).isEmpty();
+        assertThat(Registries.hosts("file:" + tempDir)).isEmpty();
     }
 
     @Test
@@ -105,7 +129,7 @@ class RegistriesTest {
                 () -> Registries.open("zk://zoo-1:2181/beacon"));
 
         assertThat(e.getMessage()).isEqualTo("unknown registry 'zk://zoo-1:2181/beacon': scheme 'zk' is not supported; "
-                + "supported schemes: file:, memory:, redis-cluster:, redis-sentinel:, redis:, rediss:");
+                + "supported schemes: file:, memory:");
     }
 
     @Test
@@ -120,7 +144,7 @@ class RegistriesTest {
     void open_noScheme_throwsNamingUriAndSupportedSchemes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Registries.open("/var/beacon"));
 
-        assertThat(e.getMessage()).contains("'/var/beacon'", "supported schemes: file:, memory:, redis-cluster:, redis-sentinel:, redis:, rediss:");
+        assertThat(e.getMessage()).contains("'/var/beacon'", "supported schemes: file:, memory:");
     }
 
     @ParameterizedTest
@@ -130,7 +154,7 @@ class RegistriesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Registries.open(uri));
 
         assertThat(e.getMessage())
-                .isEqualTo("registry URI must not be empty; supported schemes: file:, memory:, redis-cluster:, redis-sentinel:, redis:, rediss:");
+                .isEqualTo("registry URI must not be empty; supported schemes: file:, memory:");
     }
 
     @ParameterizedTest
@@ -145,6 +169,6 @@ class RegistriesTest {
                 () -> Registries.checkUri("consul://ops:t0ps3cret@consul:8500"));
 
         assertThat(e.getMessage())
-                .isEqualTo("unknown registry 'consul://ops:****@consul:8500': expected one of file:, memory:, redis-cluster:, redis-sentinel:, redis:, rediss:");
+                .isEqualTo("unknown registry 'consul://ops:****@consul:8500': expected one of file:, memory:");
     }
 }

@@ -324,10 +324,10 @@ public abstract class ServiceRegistryContractTest {
 
     static Stream<Arguments> invalidTtls() {
         return Stream.of(
-                arguments(Duration.ofMillis(99), "PT0.099S"),
-                arguments(Duration.ZERO, "PT0S"),
-                arguments(Duration.ofSeconds(-5), "PT-5S"),
-                arguments(Duration.ofDays(1).plusMillis(1), "PT24H0.001S"),
+                arguments(Duration.ofMillis(999), "'999ms'"),
+                arguments(Duration.ZERO, "'0s'"),
+                arguments(Duration.ofSeconds(-5), "'-5s'"),
+                arguments(Duration.ofDays(1).plusMillis(1), "'86400001ms'"),
                 arguments(null, "null"));
     }
 
@@ -338,7 +338,7 @@ public abstract class ServiceRegistryContractTest {
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> registry.register(orders, ttl));
 
-        assertThat(e.getMessage()).isEqualTo("ttl must be between 100ms and 1d, but was " + shown);
+        assertThat(e.getMessage()).isEqualTo("ttl must be between 1s and 1d, but was " + shown);
         assertThat(registry.instances("orders")).isEmpty();
     }
 
@@ -346,7 +346,7 @@ public abstract class ServiceRegistryContractTest {
     void register_ttlAtBounds_isAccepted() {
         ServiceInstance longest = instance("orders", "longest");
 
-        assertDoesNotThrow(() -> registry.register(instance("orders", "shortest"), Duration.ofMillis(100)));
+        assertDoesNotThrow(() -> registry.register(instance("orders", "shortest"), Duration.ofSeconds(1)));
         registry.register(longest, Duration.ofDays(1));
 
         // "shortest" may already have expired on a registry that runs on the real clock

@@ -44,7 +44,7 @@ final class AttachCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AgentConfig config = AgentConfigParser.parse(agentArgs, Map.of(), Map.of());
-        Duration timeout = dev.beacon.agent.config.Durations.parse("--wait", wait);
+        Duration timeout = dev.beacon.support.Durations.parse("--wait", wait);
         Path jar = Path.of(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (!ProcessHandle.of(pid).isPresent()) {
             throw new IllegalArgumentException("no process with pid " + pid);

@@ -20,7 +20,7 @@ final class Json {
     }
 
     static ObjectNode instance(ServiceInstance instance) {
-        ObjectNode node = dev.beacon.registry.internal.InstanceCodec.toJson(instance);
+        ObjectNode node = dev.beacon.registry.spi.InstanceCodec.toJson(instance);
         node.remove("v");
         node.remove("service");
         return node;

@@ -1,8 +1,9 @@
 package dev.beacon.agent.cli;
 
+import dev.beacon.registry.Ttl;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
-import dev.beacon.agent.config.Durations;
+import dev.beacon.support.Durations;
 import dev.beacon.registry.ServiceRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,7 +57,7 @@ final class RegisterCommand implements Callable<Integer> {
         ServiceInstance instance = ServiceInstance.builder(service).id(id).host(host).port(port)
                 .status(Status.parse(status)).metadata(metadata).build();
         try (ServiceRegistry open = registry.open()) {
-            open.register(instance, ServiceRegistry.checkTtl(lease));
+            open.register(instance, Ttl.check(lease));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (registry.json) {

@@ -1,9 +1,9 @@
 package dev.beacon.agent.cli;
 
-import dev.beacon.agent.config.Durations;
+import dev.beacon.support.Durations;
 import dev.beacon.health.ActiveHealthChecker;
 import dev.beacon.health.HealthCheck;
-import dev.beacon.http.BeaconServer;
+import dev.beacon.server.BeaconServer;
 import dev.beacon.registry.RegistryUris;
 import dev.beacon.registry.ServiceRegistry;
 import picocli.CommandLine.Command;
@@ -78,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static byte[] dashboard() throws IOException {
-        try (InputStream in = ServeCommand.class.getResourceAsStream("/dev/beacon/http/dashboard.html")) {
+        try (InputStream in = ServeCommand.class.getResourceAsStream("/dev/beacon/server/dashboard.html")) {
             if (in == null) {
                 throw new IOException("the dashboard page is missing from the jar");
             }

@@ -40,7 +40,7 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServiceInstance.checkServiceName(service);
-        Duration limit = duration == null ? null : dev.beacon.agent.config.Durations.parse("--for", duration);
+        Duration limit = duration == null ? null : dev.beacon.support.Durations.parse("--for", duration);
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(done::countDown, "beacon-watch-stop"));

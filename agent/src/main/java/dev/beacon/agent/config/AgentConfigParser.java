@@ -1,5 +1,8 @@
 package dev.beacon.agent.config;
 
+import dev.beacon.registry.Ttl;
+import dev.beacon.support.Durations;
+
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.agent.logging.AgentLog;
@@ -84,10 +87,7 @@ public final class AgentConfigParser {
                 : defaultServiceName(properties);
         String registry = check("registry", values.getOrDefault("registry", Registries.DEFAULT_URI),
                 Registries::checkUri);
-        Duration ttl = values.containsKey("ttl") ? Durations.parse("ttl", values.get("ttl")) : DEFAULT_TTL;
-        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(1)) > 0) {
-            throw new IllegalArgumentException("ttl=" + values.get("ttl") + " is out of range; use 1s to 1d");
-        }
+        Duration ttl = values.containsKey("ttl") ? Ttl.parse(values.get("ttl")) : DEFAULT_TTL;
         Duration heartbeat = values.containsKey("heartbeat")
                 ? Durations.parse("heartbeat", values.get("heartbeat")) : ttl.dividedBy(3);
         if (heartbeat.compareTo(Duration.ofMillis(100)) < 0 || heartbeat.compareTo(ttl) >= 0) {

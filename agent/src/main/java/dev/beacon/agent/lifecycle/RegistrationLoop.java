@@ -297,12 +297,8 @@ public final class RegistrationLoop implements Runnable {
      * a loopback address. (A file or memory registry, or a Redis on this machine's loopback, is this machine's own.)
      */
     static boolean spansHosts(String registryUri) {
-        if (!registryUri.trim().toLowerCase(java.util.Locale.ROOT).startsWith("redis")) {
-            return false;
-        }
         try {
-            return dev.beacon.registry.redis.internal.RedisRegistryUri.parse(registryUri.trim()).addresses().stream()
-                    .anyMatch(address -> !isLoopback(address.host()));
+            return dev.beacon.registry.Registries.hosts(registryUri).stream().anyMatch(host -> !isLoopback(host));
         } catch (IllegalArgumentException unparsable) {
             return true; // cannot tell: warn, as before this check existed
         }

@@ -257,10 +257,10 @@ class AgentConfigParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "ttl=abc       | ttl=abc is not a duration",
-            "ttl=3 seconds | ttl=3 seconds is not a duration",
-            "heartbeat=1.5s| heartbeat=1.5s is not a duration",
-            "drain=-1s     | drain=-1s is not a duration"})
+            "ttl=abc       | ttl 'abc' is not a duration",
+            "ttl=3 seconds | ttl '3 seconds' is not a duration",
+            "heartbeat=1.5s| heartbeat '1.5s' is not a duration",
+            "drain=-1s     | drain '-1s' is not a duration"})
     void parse_badDuration_throwsNamingKeyValueAndForm(String args, String expected) {
         IllegalArgumentException e = parseFails(args);
 
@@ -272,7 +272,7 @@ class AgentConfigParserTest {
     void parse_ttlOutOfRange_throwsNamingValueAndRange(String ttl) {
         IllegalArgumentException e = parseFails("ttl=" + ttl);
 
-        assertThat(e.getMessage()).isEqualTo("ttl=" + ttl + " is out of range; use 1s to 1d");
+        assertThat(e.getMessage()).isEqualTo("ttl must be between 1s and 1d, but was '" + ttl + "'");
     }
 
     @ParameterizedTest
@@ -417,7 +417,7 @@ class AgentConfigParserTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AgentConfigParser.parse(null, Map.of(), Map.of("BEACON_TTL", "forever")));
 
-        assertThat(e.getMessage()).startsWith("ttl=forever is not a duration");
+        assertThat(e.getMessage()).startsWith("ttl 'forever' is not a duration");
     }
 
     // ---- the self-check
@@ -490,7 +490,7 @@ class AgentConfigParserTest {
     @Test
     void parse_healthIntervalNotADuration_throws() {
         assertThat(parseFails("health=/health,health-interval=often").getMessage())
-                .startsWith("health-interval=often is not a duration");
+                .startsWith("health-interval 'often' is not a duration");
     }
 
     @ParameterizedTest

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.beacon.ServiceInstance;
-import dev.beacon.registry.internal.InstanceCodec;
+import dev.beacon.registry.spi.InstanceCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,6 +2,7 @@ package dev.beacon.registry.spi;
 
 import dev.beacon.registry.ServiceRegistry;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -28,5 +29,16 @@ public interface RegistryProvider {
      * @throws IllegalArgumentException naming the URI (password masked) and what is wrong with it
      */
     default void validate(String uri) {
+    }
+
+    /**
+     * The hosts (names or addresses, as written) that {@code uri} connects to, without opening anything; empty for a
+     * registry that lives on this machine only (a directory, this process's memory). The agent uses it to tell a
+     * registry that other machines share from one on loopback.
+     *
+     * @throws IllegalArgumentException naming the URI (password masked) and what is wrong with it
+     */
+    default List<String> hosts(String uri) {
+        return List.of();
     }
 }

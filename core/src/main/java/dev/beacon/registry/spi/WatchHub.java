@@ -1,0 +1,115 @@
+package dev.beacon.registry.spi;
+
+import dev.beacon.registry.RegistryEvent;
+import dev.beacon.registry.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The listeners of a registry's watches and the one daemon thread that delivers their events, in order. The thread
+ * starts with the first event and ends when the hub is closed. Thread-safe.
+ */
+public final class WatchHub implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WatchHub.class);
+
+    private final String threadName;
+    private final Map<String, CopyOnWriteArrayList<Consumer<RegistryEvent>>> listeners = new ConcurrentHashMap<>();
+    private volatile ExecutorService executor;
+    private volatile boolean closed;
+
+    public WatchHub(String threadName) {
+        this.threadName = threadName;
+    }
+
+    /** Adds a listener; the returned subscription removes it. */
+    public Subscription add(String service, Consumer<RegistryEvent> listener) {
+        listeners.computeIfAbsent(service, s -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> {
+            CopyOnWriteArrayList<Consumer<RegistryEvent>> list = listeners.get(service);
+            if (list != null) {
+                list.remove(listener);
+            }
+        };
+    }
+
+    /** The services that have at least one listener. */
+    public Set<String> watchedServices() {
+        Set<String> watched = ConcurrentHashMap.newKeySet();
+        listeners.forEach((service, list) -> {
+            if (!list.isEmpty()) {
+                watched.add(service);
+            }
+        });
+        return watched;
+    }
+
+    public boolean hasListeners(String service) {
+        CopyOnWriteArrayList<Consumer<RegistryEvent>> list = listeners.get(service);
+        return list != null && !list.isEmpty();
+    }
+
+    /** Queues {@code event} for the listeners of its service; returns at once. */
+    public void publish(RegistryEvent event) {
+        CopyOnWriteArrayList<Consumer<RegistryEvent>> list = listeners.get(event.instance().service());
+        if (list == null || list.isEmpty() || closed) {
+            return;
+        }
+        executor().execute(() -> {
+            for (Consumer<RegistryEvent> listener : list) {
+                try {
+                    listener.accept(event);
+                } catch (RuntimeException e) {
+                    log.warn("registry watch listener failed on {} of {}; it keeps receiving events",
+                            event.type(), event.instance().id(), e);
+                }
+            }
+        });
+    }
+
+    /** Runs {@code action} on the delivery thread, after every event published before it. */
+    public void runInOrder(Runnable action) {
+        if (!closed) {
+            executor().execute(action);
+        }
+    }
+
+    private ExecutorService executor() {
+        ExecutorService current = executor;
+        if (current == null) {
+            synchronized (this) {
+                current = executor;
+                if (current == null) {
+                    ThreadPoolExecutor created = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                            new LinkedBlockingQueue<>(), runnable -> {
+                                Thread thread = new Thread(runnable, threadName);
+                                thread.setDaemon(true);
+                                return thread;
+                            });
+                    executor = current = created;
+                }
+            }
+        }
+        return current;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        listeners.clear();
+        ExecutorService current = executor;
+        if (current != null) {
+            current.shutdown();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.beacon.registry.spi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.ServiceInstance;
+import dev.beacon.Status;
+import dev.beacon.registry.spi.InstanceCodec.InvalidEntryException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The codec's own streaming reader and writer, checked against what Jackson's {@code ObjectMapper} reads and writes. */
+class InstanceCodecTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void roundTrip_keepsEveryField_andExtraFields() throws Exception {
+        ServiceInstance instance = ServiceInstance.builder("orders").id("o-1").host("10.0.0.5").port(8080)
+                .status(Status.DOWN).metadata(Map.of("version", "1.4", "zone", "eu\"1\n\u00e9\u4e2d"))
+                .ports(Map.of("admin", 9090)).build();
+        ObjectNode node = InstanceCodec.toJson(instance);
+        node.put("expiresAt", Long.MAX_VALUE).put("weight", 0.25).putNull("nothing").put("flag", true);
+        node.putArray("list").add(1).add("two").addObject().put("three", 3);
+
+        byte[] bytes = InstanceCodec.toBytes(node);
+        JsonNode read = InstanceCodec.parse(bytes);
+
+        assertThat(InstanceCodec.fromJson(read)).isEqualTo(instance);
+        assertThat(read).isEqualTo(MAPPER.readTree(bytes)).isEqualTo(node);
+        assertThat(InstanceCodec.longValue(read, "expiresAt")).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void parse_readsWhatObjectMapperWrites() throws Exception {
+        String json = "{\"v\":1,\"service\":\"a\",\"id\":\"i\",\"host\":\"h\",\"port\":1,\"status\":\"UP\","
+                + "\"big\":123456789012345678901234567890,\"neg\":-5,\"f\":1.5e3,\"nested\":{\"a\":[[],{}]}}";
+        JsonNode expected = MAPPER.readTree(json);
+
+        JsonNode read = InstanceCodec.parse(utf8(json));
+
+        assertThat(read.toString()).isEqualTo(expected.toString());
+        assertThat(InstanceCodec.toString(read)).isEqualTo(MAPPER.writeValueAsString(expected));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "[1,2]", "\"text\"", "42", "null", "{\"a\":1} {\"b\":2}", "{\"a\":1}x",
+        "{\"a\":", "{\"a\":1", "{\"a\" 1}", "{'a':1}", "{\"a\":[1,2}", "\u0000"})
+    void parse_malformedOrNotAnObject_isOneInvalidEntryError(String json) {
+        assertThatThrownBy(() -> InstanceCodec.parse(utf8(json))).isInstanceOf(InvalidEntryException.class)
+                .hasMessageMatching("(not a JSON object|malformed JSON: .*)");
+    }
+
+    @Test
+    void parse_deeplyNested_isRejectedWithoutStackOverflow() {
+        String deep = "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+
+        assertThatThrownBy(() -> InstanceCodec.parse(utf8(deep))).isInstanceOf(InvalidEntryException.class)
+                .hasMessageContaining("nested deeper than");
+    }
+
+    @Test
+    void parse_duplicateField_lastWins_asObjectMapperDoes() throws Exception {
+        String json = "{\"port\":1,\"port\":2}";
+
+        assertThat(InstanceCodec.parse(utf8(json))).isEqualTo(MAPPER.readTree(json));
+    }
+}

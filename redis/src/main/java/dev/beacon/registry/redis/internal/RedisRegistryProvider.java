@@ -1,0 +1,32 @@
+package dev.beacon.registry.redis.internal;
+
+import dev.beacon.registry.ServiceRegistry;
+import dev.beacon.registry.redis.RedisServiceRegistry;
+import dev.beacon.registry.spi.RegistryProvider;
+
+import java.util.List;
+import java.util.Set;
+
+/** Plugs {@code redis://}, {@code rediss://}, {@code redis-sentinel://} and {@code redis-cluster://} in. */
+public final class RedisRegistryProvider implements RegistryProvider {
+
+    @Override
+    public Set<String> schemes() {
+        return RedisRegistryUri.SCHEMES;
+    }
+
+    @Override
+    public ServiceRegistry open(String uri) {
+        return RedisServiceRegistry.open(uri);
+    }
+
+    @Override
+    public void validate(String uri) {
+        RedisServiceRegistry.validate(uri);
+    }
+
+    @Override
+    public List<String> hosts(String uri) {
+        return RedisRegistryUri.parse(uri).addresses().stream().map(RedisRegistryUri.Address::host).toList();
+    }
+}
