@@ -1,5 +1,6 @@
 package dev.beacon.server.internal;
 
+import dev.beacon.json.InstanceJson;
 import dev.beacon.registry.RegistryEvent;
 
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class EventStream {
                 pending.decrementAndGet();
                 RegistryEvent event = (RegistryEvent) next;
                 writer.write(out, "event: " + event.type().name() + "\ndata: "
-                        + Json.line(Json.instanceWithService(event.instance())) + "\n\n");
+                        + Json.line(InstanceJson.withService(event.instance())) + "\n\n");
             }
         }
     }

@@ -35,7 +35,7 @@ public record Registration(ServiceInstance instance, Duration ttl) {
      * @throws HttpError 400 naming the bad field and what is valid
      */
     public static Registration parse(String service, String id, byte[] body) {
-        ObjectNode node = Json.parseObject(body);
+        ObjectNode node = JsonBodyParser.parseObject(body);
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {

@@ -4,7 +4,7 @@ import dev.beacon.support.Durations;
 
 import dev.beacon.support.Texts;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.json.InstanceJson;
 import com.sun.net.httpserver.HttpExchange;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
@@ -72,16 +72,13 @@ final class Routes {
 
     Reply health(RequestTarget target) {
         target.allowOnly(Set.of(), null);
-        ObjectNode body = Json.object();
         try {
             registry.services();
         } catch (RuntimeException e) {
-            body.put("status", "DOWN");
-            body.put("error", "registry unavailable: " + e.getMessage());
-            return new Reply(503, Reply.JSON, Json.bytes(body), Map.of("Retry-After", "1"), Optional.empty());
+            return new Reply(503, Reply.JSON, Json.bytes(Json.object("status", "DOWN", "error",
+                    "registry unavailable: " + e.getMessage())), Map.of("Retry-After", "1"), Optional.empty());
         }
-        body.put("status", "UP");
-        return Reply.json(200, body);
+        return Reply.json(200, Json.object("status", "UP"));
     }
 
     Reply metrics(RequestTarget target) {
@@ -98,11 +95,11 @@ final class Routes {
 
     Reply services(RequestTarget target) {
         target.allowOnly(Set.of(), null);
-        com.fasterxml.jackson.databind.node.ObjectNode root = Json.object();
+        Map<String, Object> root = Json.object();
         for (String service : registry.services()) {
-            com.fasterxml.jackson.databind.node.ArrayNode instances = withLeases(service, instance -> true);
+            List<Map<String, Object>> instances = withLeases(service, instance -> true);
             if (!instances.isEmpty()) {
-                root.set(service, instances);
+                root.put(service, instances);
             }
         }
         return Reply.json(200, root);
@@ -115,7 +112,7 @@ final class Routes {
     }
 
     /** The instances with their last heartbeat and lease end, where the registry reports leases. */
-    private com.fasterxml.jackson.databind.node.ArrayNode withLeases(String service, Predicate<ServiceInstance> filter) {
+    private List<Map<String, Object>> withLeases(String service, Predicate<ServiceInstance> filter) {
         try {
             return Json.leases(registry.leases(service).stream().filter(l -> filter.test(l.instance())).toList());
         } catch (UnsupportedOperationException noLeases) {
@@ -135,7 +132,7 @@ final class Routes {
         Predicate<ServiceInstance> filter = filter(target, Status.UP);
         List<ServiceInstance> candidates = registry.instances(service).stream().filter(filter).toList();
         return picker.pick(service, strategy, candidates, key)
-                .map(instance -> Reply.json(200, Json.instanceWithService(instance)))
+                .map(instance -> Reply.json(200, InstanceJson.withService(instance)))
                 .orElseThrow(() -> HttpError.notFound("no instance of " + Texts.quote(service) + " matches "
                         + describe(target, Status.UP)));
     }
@@ -143,7 +140,7 @@ final class Routes {
     Reply instance(RequestTarget target, String service, String id) {
         target.allowOnly(Set.of(), null);
         return registry.instances(service).stream().filter(instance -> instance.id().equals(id)).findFirst()
-                .map(instance -> Reply.json(200, Json.instanceWithService(instance)))
+                .map(instance -> Reply.json(200, InstanceJson.withService(instance)))
                 .orElseThrow(() -> notRegistered(service, id));
     }
 
@@ -158,7 +155,7 @@ final class Routes {
         }
         registry.register(registration.instance(), registration.ttl());
         metrics.registered();
-        ObjectNode reply = Json.instanceWithService(registration.instance());
+        Map<String, Object> reply = InstanceJson.withService(registration.instance());
         reply.put("ttl", Durations.format(registration.ttl()));
         return Reply.json(200, reply);
     }
@@ -172,11 +169,7 @@ final class Routes {
                     + " (it expired or was removed); register it again with PUT /services/" + service
                     + "/instances/" + id);
         }
-        ObjectNode reply = Json.object();
-        reply.put("service", service);
-        reply.put("id", id);
-        reply.put("renewed", true);
-        return Reply.json(200, reply);
+        return Reply.json(200, Json.object("service", service, "id", id, "renewed", true));
     }
 
     Reply deregister(RequestTarget target, String service, String id) {
@@ -185,11 +178,7 @@ final class Routes {
             throw notRegistered(service, id);
         }
         metrics.deregistered();
-        ObjectNode reply = Json.object();
-        reply.put("service", service);
-        reply.put("id", id);
-        reply.put("deregistered", true);
-        return Reply.json(200, reply);
+        return Reply.json(200, Json.object("service", service, "id", id, "deregistered", true));
     }
 
     /** The events of one service, from a watch of its own. */
