@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * keep-alives included; a client that stops reading is cut off by the write deadline; a client that falls more than
  * {@code capacity} events behind is disconnected (EventSource reconnects by itself). Thread-safe.
  */
-public final class EventStream {
+final class EventStream {
 
     private static final Object END = new Object();
 

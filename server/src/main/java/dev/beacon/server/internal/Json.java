@@ -16,7 +16,7 @@ import java.util.Map;
  * the command line's; a listed one adds its lease where the registry reports leases. Request bodies are read by
  * {@link JsonBodyParser}. Thread-safe.
  */
-public final class Json {
+final class Json {
 
     private static final ObjectMapper WRITER = new ObjectMapper();
 

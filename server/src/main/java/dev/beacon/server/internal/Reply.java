@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param stream      the stream to run after the headers are sent, if this is one
  * @param drop        close the connection after the answer instead of reading on
  */
-public record Reply(int status, String contentType, byte[] body, Map<String, String> headers,
-                    Optional<Stream> stream, boolean drop) {
+record Reply(int status, String contentType, byte[] body, Map<String, String> headers, Optional<Stream> stream,
+             boolean drop) {
 
     public Reply(int status, String contentType, byte[] body, Map<String, String> headers, Optional<Stream> stream) {
         this(status, contentType, body, headers, stream, false);
