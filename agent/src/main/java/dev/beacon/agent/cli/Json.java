@@ -3,51 +3,48 @@ package dev.beacon.agent.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.ServiceInstance;
+import dev.beacon.json.InstanceJson;
 
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.Map;
+import java.util.stream.Collectors;
 
-/** The command line's JSON shapes: an instance is {@code {"id","host","port","status","metadata","ports"}}. */
+/**
+ * How the command line writes {@code --json}: indented, except {@code watch}'s one object per line. The instance's
+ * shape is {@link InstanceJson}'s, the same as the HTTP API's.
+ */
 final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper INDENTED = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper COMPACT = new ObjectMapper();
 
     private Json() {
     }
 
-    static ObjectNode instance(ServiceInstance instance) {
-        ObjectNode node = dev.beacon.registry.spi.InstanceCodec.toJson(instance);
-        node.remove("v");
-        node.remove("service");
-        return node;
+    static List<Map<String, Object>> instances(List<ServiceInstance> instances) {
+        return instances.stream().map(InstanceJson::of).toList();
     }
 
-    static ArrayNode instances(List<ServiceInstance> instances) {
-        ArrayNode array = MAPPER.createArrayNode();
-        instances.forEach(instance -> array.add(instance(instance)));
-        return array;
+    /** {@code value} (maps, lists, JDK values) as indented JSON. */
+    static String write(Object value) {
+        return write(INDENTED, value);
     }
 
-    static String write(Object node) {
+    /** {@code value} as JSON on one line. */
+    static String compact(Object value) {
+        return write(COMPACT, value);
+    }
+
+    private static String write(ObjectMapper mapper, Object value) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("cannot write JSON", e);
         }
     }
 
-    static String compact(Object node) {
-        try {
-            return new ObjectMapper().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
+    /** {@code key=value,…} for a table cell; {@code -} when empty. */
     static String join(Map<String, ?> map) {
         return map.isEmpty() ? "-" : map.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));

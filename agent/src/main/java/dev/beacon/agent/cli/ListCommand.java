@@ -1,6 +1,5 @@
 package dev.beacon.agent.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.RegistryUris;
 import dev.beacon.registry.ServiceRegistry;
@@ -9,6 +8,7 @@ import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,8 +36,8 @@ final class ListCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (registry.json) {
-            ObjectNode root = Json.MAPPER.createObjectNode();
-            services.forEach((service, instances) -> root.set(service, Json.instances(instances)));
+            Map<String, List<Map<String, Object>>> root = new LinkedHashMap<>();
+            services.forEach((service, instances) -> root.put(service, Json.instances(instances)));
             out.println(Json.write(root));
         } else if (services.isEmpty()) {
             out.println("no services registered in " + RegistryUris.mask(registry.uri));

@@ -1,6 +1,7 @@
 package dev.beacon.agent.cli;
 
 import dev.beacon.ServiceInstance;
+import dev.beacon.json.InstanceJson;
 import dev.beacon.balance.LoadBalancer;
 import dev.beacon.client.DiscoveryClient;
 import dev.beacon.registry.ServiceRegistry;
@@ -58,7 +59,7 @@ final class PickCommand implements Callable<Integer> {
             return BeaconCommand.NOTHING_FOUND;
         }
         if (registry.json) {
-            out.println(Json.write(Json.instance(picked.get())));
+            out.println(Json.write(InstanceJson.of(picked.get())));
         } else {
             ListCommand.printTable(out, Map.of(service, java.util.List.of(picked.get())));
         }

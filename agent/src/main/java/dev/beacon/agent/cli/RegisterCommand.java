@@ -3,6 +3,7 @@ package dev.beacon.agent.cli;
 import dev.beacon.registry.Ttl;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
+import dev.beacon.json.InstanceJson;
 import dev.beacon.support.Durations;
 import dev.beacon.registry.ServiceRegistry;
 import picocli.CommandLine.Command;
@@ -61,7 +62,7 @@ final class RegisterCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (registry.json) {
-            out.println(Json.write(Json.instance(instance)));
+            out.println(Json.write(InstanceJson.of(instance)));
         } else {
             out.println("registered " + service + " " + instance.id() + " at " + instance.address() + " for "
                     + Durations.format(lease));

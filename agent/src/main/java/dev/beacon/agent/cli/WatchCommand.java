@@ -1,7 +1,7 @@
 package dev.beacon.agent.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.ServiceInstance;
+import dev.beacon.json.InstanceJson;
 import dev.beacon.registry.RegistryEvent;
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.Subscription;
@@ -13,6 +13,8 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -66,12 +68,12 @@ final class WatchCommand implements Callable<Integer> {
     private synchronized void print(PrintWriter out, RegistryEvent event, String type) {
         ServiceInstance instance = event.instance();
         if (registry.json) {
-            ObjectNode node = Json.MAPPER.createObjectNode();
-            node.put("time", Instant.now().toString());
-            node.put("type", type);
-            node.put("service", instance.service());
-            node.set("instance", Json.instance(instance));
-            out.println(Json.compact(node));
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("time", Instant.now().toString());
+            line.put("type", type);
+            line.put("service", instance.service());
+            line.put("instance", InstanceJson.of(instance));
+            out.println(Json.compact(line));
         } else {
             out.printf("%s %-12s %s %s %s %s%n", Instant.now(), type, instance.id(), instance.address(),
                     instance.status(), Json.join(instance.metadata()));

@@ -1,10 +1,14 @@
 package dev.beacon.server.internal;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.beacon.support.Texts;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -13,9 +17,43 @@ import java.util.Map;
  * with {@code Connection: close}; whatever the client still sends is the HttpServer's to drain (at most 64 KiB) or
  * drop with the connection. Slow bodies are bounded by the worker's read deadline.
  */
-public final class BodyReader {
+final class BodyReader {
 
     private BodyReader() {
+    }
+
+    /**
+     * The JSON body of {@code exchange}, at most {@code limit} bytes, then the end of the request's read phase.
+     *
+     * @throws HttpError   415 for a {@code Content-Type} other than JSON, 413 when the body is larger, 400 (and the
+     *                     connection dropped) when it is malformed or cut short
+     * @throws IOException when the client is gone or the read deadline ran out: nobody is left to answer
+     */
+    static byte[] readJson(HttpExchange exchange, int limit, WorkerPool pool) throws IOException {
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type != null && !isJson(type)) {
+            throw new HttpError(415, "Content-Type must be application/json, but was " + Texts.quote(type),
+                    Map.of("Connection", "close"));
+        }
+        byte[] body;
+        try {
+            body = read(exchange, limit);
+        } catch (HttpError e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (pool.readPhaseExpired() || e instanceof ClosedChannelException || e instanceof SocketException) {
+                throw e instanceof IOException io ? io : new IOException(e); // nobody left to answer
+            }
+            // a malformed chunked encoding or a body cut short: the connection cannot be reused
+            throw HttpError.malformedBody("the request body could not be read: " + e.getMessage());
+        }
+        pool.endReadPhase();
+        return body;
+    }
+
+    private static boolean isJson(String contentType) {
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || type.endsWith("+json") || type.isEmpty();
     }
 
     /**
@@ -24,7 +62,7 @@ public final class BodyReader {
      * @throws HttpError   413 when the body is larger
      * @throws IOException when the connection fails or the read deadline ran out
      */
-    public static byte[] read(HttpExchange exchange, int limit) throws IOException {
+    static byte[] read(HttpExchange exchange, int limit) throws IOException {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null) {
             // The HttpServer has already refused a Content-Length that is not a non-negative number.

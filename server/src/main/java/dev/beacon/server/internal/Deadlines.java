@@ -1,5 +1,7 @@
 package dev.beacon.server.internal;
 
+import dev.beacon.support.DaemonThreads;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -15,21 +17,17 @@ import java.util.concurrent.TimeUnit;
  * happen while the deadline is armed (both sides hold the deadline's lock), and disarming clears it, so it never
  * leaks into later work of a pooled thread. One daemon timer thread; thread-safe.
  */
-public final class Deadlines implements AutoCloseable {
+final class Deadlines implements AutoCloseable {
 
     private final ScheduledThreadPoolExecutor timer;
 
-    public Deadlines(String threadName) {
-        timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, threadName);
-            thread.setDaemon(true);
-            return thread;
-        });
+    Deadlines(String threadName) {
+        timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName));
         timer.setRemoveOnCancelPolicy(true);
     }
 
     /** Arms a deadline of {@code timeout} for the current thread. */
-    public Deadline arm(Duration timeout) {
+    Deadline arm(Duration timeout) {
         Deadline deadline = new Deadline(Thread.currentThread());
         deadline.future = timer.schedule(deadline::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
         return deadline;
@@ -41,7 +39,7 @@ public final class Deadlines implements AutoCloseable {
      * @throws IOException what the action throws; a blocked read or write that ran out of time fails with
      *                     {@link java.nio.channels.ClosedByInterruptException}
      */
-    public void within(Duration timeout, IoAction action) throws IOException {
+    void within(Duration timeout, IoAction action) throws IOException {
         Deadline deadline = arm(timeout);
         try {
             action.run();
@@ -57,12 +55,12 @@ public final class Deadlines implements AutoCloseable {
 
     /** A piece of blocking I/O. */
     @FunctionalInterface
-    public interface IoAction {
+    interface IoAction {
         void run() throws IOException;
     }
 
     /** One armed time limit; {@link #close()} (same as {@link #disarm()}) must be called by the armed thread. */
-    public static final class Deadline implements AutoCloseable {
+    static final class Deadline implements AutoCloseable {
         private final Thread thread;
         private ScheduledFuture<?> future;
         private boolean armed = true;
@@ -85,7 +83,7 @@ public final class Deadlines implements AutoCloseable {
          *
          * @return {@code true} if it had fired
          */
-        public synchronized boolean disarm() {
+        synchronized boolean disarm() {
             if (armed) {
                 armed = false;
                 future.cancel(false);
@@ -95,7 +93,7 @@ public final class Deadlines implements AutoCloseable {
             return fired;
         }
 
-        public synchronized boolean fired() {
+        synchronized boolean fired() {
             return fired;
         }
 

@@ -1,5 +1,6 @@
 package dev.beacon.server.internal;
 
+import dev.beacon.json.InstanceJson;
 import dev.beacon.registry.RegistryEvent;
 
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * keep-alives included; a client that stops reading is cut off by the write deadline; a client that falls more than
  * {@code capacity} events behind is disconnected (EventSource reconnects by itself). Thread-safe.
  */
-public final class EventStream {
+final class EventStream {
 
     private static final Object END = new Object();
 
@@ -73,7 +74,7 @@ public final class EventStream {
                 pending.decrementAndGet();
                 RegistryEvent event = (RegistryEvent) next;
                 writer.write(out, "event: " + event.type().name() + "\ndata: "
-                        + Json.line(Json.instanceWithService(event.instance())) + "\n\n");
+                        + Json.line(InstanceJson.withService(event.instance())) + "\n\n");
             }
         }
     }

@@ -10,7 +10,7 @@ import java.util.Map;
  * into the response by {@link ApiHandler}. The message says what was wrong and, where it helps, what is valid; it
  * never holds a secret. Carries no stack trace: it is control flow, not a bug.
  */
-public final class HttpError extends RuntimeException {
+final class HttpError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
@@ -41,6 +41,11 @@ public final class HttpError extends RuntimeException {
 
     public static HttpError notFound(String message) {
         return new HttpError(404, message);
+    }
+
+    /** 404 for an instance id that names no live instance. */
+    static HttpError notRegistered(String service, String id) {
+        return notFound("instance " + Texts.quote(id) + " of " + Texts.quote(service) + " is not registered");
     }
 
     /** 405 with the {@code Allow} header listing {@code allowed}. */

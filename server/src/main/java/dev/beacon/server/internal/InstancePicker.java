@@ -21,8 +21,10 @@ import java.util.function.Supplier;
  * least-in-flight and power-of-two-choices fall back to their tie-breaking. At most {@value #MAX_STATES} pairs are
  * kept, least recently used evicted. Thread-safe.
  */
-public final class InstancePicker {
+final class InstancePicker {
 
+    /** The strategy of a pick that names none. */
+    static final String DEFAULT_STRATEGY = "round-robin";
     static final int MAX_STATES = 1024;
 
     private final Map<String, Supplier<LoadBalancer>> strategies;
@@ -36,17 +38,17 @@ public final class InstancePicker {
     };
 
     /** @param strategies balancer factories by strategy name */
-    public InstancePicker(Map<String, Supplier<LoadBalancer>> strategies) {
+    InstancePicker(Map<String, Supplier<LoadBalancer>> strategies) {
         this.strategies = Map.copyOf(strategies);
     }
 
     /** The strategy names, sorted. */
-    public List<String> names() {
+    List<String> names() {
         return List.copyOf(new java.util.TreeSet<>(strategies.keySet()));
     }
 
     /** Checks a strategy name. @throws HttpError 400 listing the valid names */
-    public void check(String strategy) {
+    void check(String strategy) {
         if (!strategies.containsKey(strategy)) {
             throw HttpError.badRequest("unknown strategy " + Texts.quote(strategy) + "; valid: "
                     + String.join(", ", names()));
@@ -58,8 +60,7 @@ public final class InstancePicker {
      *
      * @return empty when there are no candidates
      */
-    public Optional<ServiceInstance> pick(String service, String strategy, List<ServiceInstance> candidates,
-                                          String key) {
+    Optional<ServiceInstance> pick(String service, String strategy, List<ServiceInstance> candidates, String key) {
         check(strategy);
         if (candidates.isEmpty()) {
             return Optional.empty();

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Label values come only from bounded sets (route templates, a fixed method list, status codes, service names the
  * registry lists), never from raw request input. Thread-safe; recording never blocks.
  */
-public final class Metrics {
+final class Metrics {
 
     /** Histogram bucket bounds in seconds. */
     static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};

@@ -1,7 +1,5 @@
 package dev.beacon.server.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -17,8 +15,8 @@ import java.util.Optional;
  * @param stream      the stream to run after the headers are sent, if this is one
  * @param drop        close the connection after the answer instead of reading on
  */
-public record Reply(int status, String contentType, byte[] body, Map<String, String> headers,
-                    Optional<Stream> stream, boolean drop) {
+record Reply(int status, String contentType, byte[] body, Map<String, String> headers, Optional<Stream> stream,
+             boolean drop) {
 
     public Reply(int status, String contentType, byte[] body, Map<String, String> headers, Optional<Stream> stream) {
         this(status, contentType, body, headers, stream, false);
@@ -27,8 +25,9 @@ public record Reply(int status, String contentType, byte[] body, Map<String, Str
     public static final String JSON = "application/json; charset=utf-8";
     public static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
 
-    public static Reply json(int status, JsonNode node) {
-        return new Reply(status, JSON, Json.bytes(node), Map.of(), Optional.empty());
+    /** {@code body} (maps, lists and JDK values) as JSON. */
+    public static Reply json(int status, Object body) {
+        return new Reply(status, JSON, Json.bytes(body), Map.of(), Optional.empty());
     }
 
     public static Reply error(int status, String message, Map<String, String> headers) {

@@ -21,7 +21,7 @@ import java.util.Set;
  * @param segments the path split at {@code /} and decoded; a single trailing slash is ignored
  * @param query    parameter name → values in request order; {@code +} decodes to a space
  */
-public record RequestTarget(List<String> segments, Map<String, List<String>> query) {
+record RequestTarget(List<String> segments, Map<String, List<String>> query) {
 
     static final int MAX_SEGMENTS = 8;
     static final int MAX_PARAMETERS = 32;
@@ -80,7 +80,7 @@ public record RequestTarget(List<String> segments, Map<String, List<String>> que
             int equals = piece.indexOf('=');
             String name = decode(equals < 0 ? piece : piece.substring(0, equals), true, "query parameter name");
             String value = equals < 0 ? ""
-                    : decode(piece.substring(equals + 1), true, "query parameter '" + name + "'");
+                    : decode(piece.substring(equals + 1), true, "query parameter " + Texts.quote(name));
             if (name.isEmpty()) {
                 throw HttpError.badRequest("empty query parameter name in " + Texts.quote(piece));
             }

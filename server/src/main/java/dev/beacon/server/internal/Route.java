@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 /** The routes of the HTTP API; the template is also the {@code route} label of the metrics. */
-public enum Route {
+enum Route {
     INDEX("/", "GET, HEAD"),
     HEALTH("/health", "GET, HEAD"),
     METRICS("/metrics", "GET, HEAD"),

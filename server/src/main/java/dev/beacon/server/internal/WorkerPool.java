@@ -1,12 +1,14 @@
 package dev.beacon.server.internal;
 
+import dev.beacon.support.DaemonThreads;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  * rejection). Long-lived event streams {@link #runCompensated run compensated}: the pool grows by one thread for each
  * running stream, so streams never starve the API. Thread-safe.
  */
-public final class WorkerPool implements Executor, AutoCloseable {
+final class WorkerPool implements Executor, AutoCloseable {
 
     private final ThreadPoolExecutor executor;
     private final Deadlines deadlines;
@@ -28,17 +30,12 @@ public final class WorkerPool implements Executor, AutoCloseable {
     private final LongAdder rejected = new LongAdder();
     private int compensation; // guarded by this
 
-    public WorkerPool(int threads, int queueCapacity, Deadlines deadlines, Duration readTimeout) {
+    WorkerPool(int threads, int queueCapacity, Deadlines deadlines, Duration readTimeout) {
         this.threads = threads;
         this.deadlines = deadlines;
         this.readTimeout = readTimeout;
-        AtomicInteger counter = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), runnable -> {
-                    Thread thread = new Thread(runnable, "beacon-http-worker-" + counter.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                new ArrayBlockingQueue<>(queueCapacity), DaemonThreads.numbered("beacon-http-worker"));
     }
 
     @Override
@@ -54,7 +51,7 @@ public final class WorkerPool implements Executor, AutoCloseable {
                     deadline.disarm();
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             rejected.increment();
             throw e;
         }
@@ -66,7 +63,7 @@ public final class WorkerPool implements Executor, AutoCloseable {
      *
      * @throws IOException if the read deadline has already run out (the connection is closed)
      */
-    public void endReadPhase() throws IOException {
+    void endReadPhase() throws IOException {
         Deadlines.Deadline deadline = readDeadline.get();
         if (deadline != null && deadline.disarm()) {
             throw new IOException("the request was not read within " + readTimeout.toMillis() + " ms");
@@ -74,13 +71,13 @@ public final class WorkerPool implements Executor, AutoCloseable {
     }
 
     /** Whether the current request's read deadline has run out (its connection is closed). */
-    public boolean readPhaseExpired() {
+    boolean readPhaseExpired() {
         Deadlines.Deadline deadline = readDeadline.get();
         return deadline != null && deadline.fired();
     }
 
     /** Runs {@code task} on the current pool thread with one more thread in the pool while it runs. */
-    public void runCompensated(Deadlines.IoAction task) throws IOException {
+    void runCompensated(Deadlines.IoAction task) throws IOException {
         resize(1);
         try {
             task.run();
@@ -102,12 +99,12 @@ public final class WorkerPool implements Executor, AutoCloseable {
     }
 
     /** Connections refused because pool and queue were full. */
-    public long rejected() {
+    long rejected() {
         return rejected.sum();
     }
 
     /** Threads currently running a task. */
-    public int busyThreads() {
+    int busyThreads() {
         return executor.getActiveCount();
     }
 
@@ -117,7 +114,7 @@ public final class WorkerPool implements Executor, AutoCloseable {
     }
 
     /** Blocks until the pool's threads have ended, up to {@code timeout}. */
-    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    boolean awaitTermination(Duration timeout) throws InterruptedException {
         return executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

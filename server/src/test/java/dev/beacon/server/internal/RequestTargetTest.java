@@ -121,23 +121,4 @@ class RequestTargetTest {
         assertThat(Route.match(List.of("services", "x", "instances", "y", "beat"))).isEqualTo(Route.UNMATCHED);
         assertThat(Route.match(List.of("other", "x"))).isEqualTo(Route.UNMATCHED);
     }
-
-    @Test
-    void isLoopbackHost_localhostAndLoopbackLiterals_neverResolvesNames() {
-        assertThat(ApiHandler.isLoopbackHost("localhost:8500")).isTrue();
-        assertThat(ApiHandler.isLoopbackHost("LOCALHOST")).isTrue();
-        assertThat(ApiHandler.isLoopbackHost("127.0.0.1:8500")).isTrue();
-        assertThat(ApiHandler.isLoopbackHost("127.1.2.3")).isTrue();
-        assertThat(ApiHandler.isLoopbackHost("[::1]:8500")).isTrue();
-        assertThat(ApiHandler.isLoopbackHost("[0:0:0:0:0:0:0:1]")).isTrue();
-        assertThat(ApiHandler.isLoopbackHost("10.0.0.1")).isFalse();
-        assertThat(ApiHandler.isLoopbackHost("[::2]")).isFalse();
-        assertThat(ApiHandler.isLoopbackHost("[::1")).isFalse();
-        assertThat(ApiHandler.isLoopbackHost("localhost.evil.example")).isFalse();
-        assertThat(ApiHandler.isLoopbackHost("127.0.0.1.evil.example")).isFalse();
-        assertThat(ApiHandler.isLoopbackHost("999.0.0.1")).isFalse();
-        assertThat(ApiHandler.isLoopbackHost("")).isFalse();
-        assertThat(ApiHandler.isLoopbackHost("[abc]")).isFalse();
-        assertThat(ApiHandler.isLoopbackHost("[::ffff:127.0.0.1]")).isTrue(); // IPv4-mapped 127.0.0.1
-    }
 }

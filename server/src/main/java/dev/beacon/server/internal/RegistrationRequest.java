@@ -1,13 +1,11 @@
 package dev.beacon.server.internal;
 
-import dev.beacon.registry.Ttl;
-
-import dev.beacon.support.Texts;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
+import dev.beacon.registry.Ttl;
+import dev.beacon.support.Texts;
 
 import java.time.Duration;
 import java.util.Iterator;
@@ -24,9 +22,9 @@ import java.util.Set;
  * @param instance the instance to register
  * @param ttl      its lease
  */
-public record Registration(ServiceInstance instance, Duration ttl) {
+record RegistrationRequest(ServiceInstance instance, Duration ttl) {
 
-    public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
+    static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
     private static final Set<String> FIELDS = Set.of("host", "port", "status", "metadata", "ports", "ttl");
 
     /**
@@ -34,8 +32,8 @@ public record Registration(ServiceInstance instance, Duration ttl) {
      *
      * @throws HttpError 400 naming the bad field and what is valid
      */
-    public static Registration parse(String service, String id, byte[] body) {
-        ObjectNode node = Json.parseObject(body);
+    static RegistrationRequest parse(String service, String id, byte[] body) {
+        ObjectNode node = JsonBodyParser.parseObject(body);
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
@@ -63,7 +61,7 @@ public record Registration(ServiceInstance instance, Duration ttl) {
             }
         }
         // The record validates host, port, metadata and ports, naming the bad value (IllegalArgumentException: 400).
-        return new Registration(new ServiceInstance(service, id, host, port, status, metadata, ports), ttl);
+        return new RegistrationRequest(new ServiceInstance(service, id, host, port, status, metadata, ports), ttl);
     }
 
     private static boolean present(ObjectNode node, String field) {
