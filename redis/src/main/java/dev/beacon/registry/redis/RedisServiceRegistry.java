@@ -246,7 +246,7 @@ public final class RedisServiceRegistry implements ServiceRegistry {
         Map<String, Response<Object>> counts = new LinkedHashMap<>();
         try (AbstractPipeline pipeline = client().pipelined()) {
             for (String service : candidates) {
-                counts.put(service, pipeline.eval(RedisScript.LIVE_COUNT.source(), List.of(leasesKey(service)),
+                counts.put(service, pipeline.eval(RedisScript.LIVE_COUNT.source(), keys(service, false),
                         List.of()));
             }
             pipeline.sync();
@@ -507,10 +507,6 @@ public final class RedisServiceRegistry implements ServiceRegistry {
             return List.of(tag + "i", tag + "l", indexKey());
         }
         return List.of(tag + "i", tag + "l");
-    }
-
-    private String leasesKey(String service) {
-        return uri.prefix() + ":{" + service + "}:l";
     }
 
     private String indexKey() {
