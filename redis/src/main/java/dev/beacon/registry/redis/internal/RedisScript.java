@@ -15,9 +15,10 @@ import java.util.List;
 /**
  * The registry's Lua scripts (in {@code dev/beacon/registry/redis/*.lua}, each after {@code prelude.lua}), each run
  * atomically by Redis in one round trip: by SHA1 ({@code EVALSHA}), falling back to {@code EVAL} when the server does
- * not know the script yet (new or restarted server, another cluster node).
+ * not know the script yet (new or restarted server, another cluster node). {@link ScriptCall} knows the keys and
+ * arguments each one takes.
  */
-public enum RedisScript {
+enum RedisScript {
     REGISTER("register.lua"),
     RENEW("renew.lua"),
     DEREGISTER("deregister.lua"),
@@ -56,12 +57,12 @@ public enum RedisScript {
     }
 
     /** The text sent with {@code EVAL}: the prelude, then the script. */
-    public String source() {
+    String source() {
         return source;
     }
 
     /** Runs the script; Jedis exceptions propagate. */
-    public Object run(UnifiedJedis client, List<String> keys, List<String> args) {
+    Object run(UnifiedJedis client, List<String> keys, List<String> args) {
         try {
             return client.evalsha(sha1, keys, args);
         } catch (JedisNoScriptException e) {
