@@ -8,6 +8,7 @@ import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -55,21 +56,25 @@ public final class RedisConnection implements AutoCloseable {
     /**
      * Sends the calls in one pipeline: one round trip (in a Cluster, to their nodes in parallel). Returns their
      * replies in order; getting a reply that is an error throws its {@link RegistryUnavailableException}, so a caller
-     * decides which replies matter. {@code EVAL} with the source, not {@code EVALSHA}: a pipeline cannot retry a
-     * script the node does not know yet.
+     * decides which replies matter. Scripts go by SHA1; the calls a node answers {@code NOSCRIPT} (it does not know
+     * the script yet, so it did not run it) are sent again with their source, in one more round trip.
      *
      * @throws RegistryUnavailableException when the pipeline as a whole fails
      */
     List<Supplier<Object>> pipelined(String operation, List<ScriptCall> calls) {
         UnifiedJedis jedis = client();
-        List<Response<Object>> responses = new ArrayList<>(calls.size());
-        try (AbstractPipeline pipeline = jedis.pipelined()) {
-            for (ScriptCall call : calls) {
-                responses.add(pipeline.eval(call.script().source(), call.keys(), call.args()));
+        List<Response<Object>> responses = send(operation, jedis, calls, false);
+        List<Integer> unknown = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            if (isNoScript(responses.get(i))) {
+                unknown.add(i);
             }
-            pipeline.sync();
-        } catch (JedisException e) {
-            throw unavailable(operation, e);
+        }
+        if (!unknown.isEmpty()) {
+            List<Response<Object>> again = send(operation, jedis, unknown.stream().map(calls::get).toList(), true);
+            for (int k = 0; k < unknown.size(); k++) {
+                responses.set(unknown.get(k), again.get(k));
+            }
         }
         List<Supplier<Object>> replies = new ArrayList<>(responses.size());
         for (Response<Object> response : responses) {
@@ -82,6 +87,33 @@ public final class RedisConnection implements AutoCloseable {
             });
         }
         return replies;
+    }
+
+    private List<Response<Object>> send(String operation, UnifiedJedis jedis, List<ScriptCall> calls,
+                                        boolean withSource) {
+        List<Response<Object>> responses = new ArrayList<>(calls.size());
+        try (AbstractPipeline pipeline = jedis.pipelined()) {
+            for (ScriptCall call : calls) {
+                RedisScript script = call.script();
+                responses.add(withSource ? pipeline.eval(script.source(), call.keys(), call.args())
+                        : pipeline.evalsha(script.sha1(), call.keys(), call.args()));
+            }
+            pipeline.sync();
+        } catch (JedisException e) {
+            throw unavailable(operation, e);
+        }
+        return responses;
+    }
+
+    private static boolean isNoScript(Response<Object> response) {
+        try {
+            response.get();
+            return false;
+        } catch (JedisNoScriptException e) {
+            return true;
+        } catch (JedisException e) {
+            return false;
+        }
     }
 
     /**

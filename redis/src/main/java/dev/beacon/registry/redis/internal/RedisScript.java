@@ -61,6 +61,11 @@ enum RedisScript {
         return source;
     }
 
+    /** The SHA1 of {@link #source()}, sent with {@code EVALSHA}. */
+    String sha1() {
+        return sha1;
+    }
+
     /** Runs the script; Jedis exceptions propagate. */
     Object run(UnifiedJedis client, List<String> keys, List<String> args) {
         try {
