@@ -1,8 +1,6 @@
 -- The live instances of one service, in one round trip: ids with a lease ending after the server's now, then their
 -- JSON. KEYS[1] instances hash, KEYS[2] leases zset.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf')
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. server_now(), '+inf')
 local result = {}
 -- HMGET in chunks: unpack() of more than a few thousand values overflows Lua's C stack
 for i = 1, #ids, 1000 do

@@ -1,8 +1,6 @@
 -- The live instances of one service with their lease deadlines, in one round trip: json1, deadline1, json2, ...
 -- KEYS[1] instances hash, KEYS[2] leases zset.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local pairs = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf', 'WITHSCORES')
+local pairs = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. server_now(), '+inf', 'WITHSCORES')
 local result = {}
 for i = 1, #pairs, 2 do
   local json = redis.call('HGET', KEYS[1], pairs[i])

@@ -1,6 +1,5 @@
 -- The services with a lease still running, from the services index (never KEYS or SCAN). Drops index entries whose
 -- last lease ended more than ARGV[1] ms ago. KEYS[1] services index.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = server_now()
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
 return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')

@@ -144,6 +144,32 @@ class RedisCorruptEntriesIT {
         }
     }
 
+    /**
+     * Bug: an event with an unknown type was reported with the message of {@code Enum.valueOf}, which echoes the
+     * type unquoted: a line break in it forged a log line.
+     */
+    @Test
+    void watch_eventTypeWithLineBreak_reportedOnOneLine() throws Exception {
+        RedisServer server = redis.standalone();
+        String prefix = "forge" + PREFIXES.incrementAndGet();
+        List<RegistryEvent> events = new CopyOnWriteArrayList<>();
+        try (ServiceRegistry registry = RedisServiceRegistry.open(server.uri() + "?prefix=" + prefix);
+             Jedis jedis = new Jedis(server.host(), server.port())) {
+            ServiceInstance first = instance("orders", "first");
+            List<String> logged = Stderr.linesDuring(() -> {
+                registry.watch("orders", events::add);
+                jedis.publish(prefix + ":{orders}:events", "{\"type\":\"EXPLODED\\n[main] INFO forged\",\"instance\":"
+                        + entry("orders", "x", "") + "}");
+                registry.register(first, TTL);
+                await().atMost(Duration.ofSeconds(5)).until(() -> !events.isEmpty());
+            });
+
+            assertThat(events).containsExactly(new RegistryEvent(RegistryEvent.Type.REGISTERED, first));
+            assertThat(logged).noneMatch(l -> l.startsWith("[main] INFO forged"))
+                    .anyMatch(l -> l.contains("skipping an unreadable event") && l.contains("EXPLODED\\x0a[main]"));
+        }
+    }
+
     /** A key of the wrong type cannot be read at all: one clear error for that service, the others still served. */
     @Test
     void instances_keyOfWrongType_unavailableForThatServiceOnly() {

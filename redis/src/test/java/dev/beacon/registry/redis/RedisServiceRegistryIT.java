@@ -172,6 +172,24 @@ class RedisServiceRegistryIT {
                 .noneMatch(t -> t.isAlive() && t.getName().startsWith("beacon-redis-")));
     }
 
+    /**
+     * Bug: the services index kept a service's latest lease with ZADD GT, so re-registering its only instance with a
+     * shorter ttl left the longer deadline in the index, and services() listed the service after that instance had
+     * expired.
+     */
+    @Test
+    void services_onlyInstanceReRegisteredWithShorterTtlAndExpired_isNotListed() throws Exception {
+        RedisServer server = redis.standalone();
+        try (ServiceRegistry registry = RedisServiceRegistry.open(server.uri() + "?prefix=" + prefix())) {
+            registry.register(instance("orders", "a"), Duration.ofMinutes(1));
+            registry.register(instance("orders", "a"), Duration.ofSeconds(1));
+            Thread.sleep(1_300);
+
+            assertThat(registry.instances("orders")).isEmpty();
+            assertThat(registry.services()).isEmpty();
+        }
+    }
+
     @Test
     void prefix_separatesEnvironmentsSharingOneRedis() {
         RedisServer server = redis.standalone();

@@ -1,5 +1,6 @@
 package dev.beacon.registry.redis.internal;
 
+import dev.beacon.support.Texts;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -24,13 +25,16 @@ import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-/** Builds the Jedis client for a {@link RedisRegistryUri}. Building may connect (sentinel, cluster). */
-public final class RedisClients {
+/**
+ * Builds the Jedis client for a {@link RedisRegistryUri}: pool, timeouts, credentials, TLS. Building may connect
+ * (Sentinel, Cluster).
+ */
+final class RedisClients {
 
     private RedisClients() {
     }
 
-    public static UnifiedJedis create(RedisRegistryUri uri) {
+    static UnifiedJedis create(RedisRegistryUri uri) {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(uri.poolMax());
         pool.setMaxIdle(uri.poolMax());
@@ -112,7 +116,7 @@ public final class RedisClients {
             return context.getSocketFactory();
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalArgumentException("registry URI '" + uri + "': cannot load trust store "
-                    + uri.trustStore().map(Object::toString).orElse("") + ": " + e.getMessage(), e);
+                    + Texts.quote(uri.trustStore().map(Object::toString).orElse("")) + ": " + e.getMessage(), e);
         }
     }
 

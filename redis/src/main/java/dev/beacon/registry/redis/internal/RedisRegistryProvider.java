@@ -7,7 +7,10 @@ import dev.beacon.registry.spi.RegistryProvider;
 import java.util.List;
 import java.util.Set;
 
-/** Plugs {@code redis://}, {@code rediss://}, {@code redis-sentinel://} and {@code redis-cluster://} in. */
+/**
+ * Plugs {@code redis://}, {@code rediss://}, {@code redis-sentinel://} and {@code redis-cluster://} into
+ * {@link dev.beacon.registry.Registries}; public only because {@link java.util.ServiceLoader} needs it.
+ */
 public final class RedisRegistryProvider implements RegistryProvider {
 
     @Override
@@ -22,7 +25,7 @@ public final class RedisRegistryProvider implements RegistryProvider {
 
     @Override
     public void validate(String uri) {
-        RedisServiceRegistry.validate(uri);
+        RedisRegistryUri.parse(uri);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.beacon.registry.redis.internal;
 
 import dev.beacon.registry.RegistryUris;
+import dev.beacon.support.Durations;
+import dev.beacon.support.Texts;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -16,19 +18,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A parsed Redis registry URI:
- * <pre>
- * redis://[user:password@]host[:port][/db][?options]
- * rediss://[user:password@]host[:port][/db][?options]                     TLS
- * redis-sentinel://[user:password@]host1:26379,host2:26379/master-name[?options]
- * redis-cluster://[user:password@]host1:7000,host2:7001[?options]
- * </pre>
- * Options: {@code prefix} (key namespace, default {@code beacon}), {@code timeout} (socket timeout, default 2s),
- * {@code connect-timeout} (default 2s), {@code pool-max} (connections, default 8), {@code tls}
- * ({@code true} for TLS with sentinel or cluster), {@code truststore}, {@code truststore-password},
- * {@code truststore-type} (default PKCS12), {@code verify-peer} (default true: certificate and host name checked),
- * {@code sentinel-user}, {@code sentinel-password}, {@code client-name}. The password never appears in
- * {@link #toString()}.
+ * A parsed Redis registry URI, in the grammar {@link dev.beacon.registry.redis.RedisServiceRegistry} documents.
+ * Durations ({@code timeout}, {@code connect-timeout}) use Beacon's one {@linkplain Durations duration grammar}.
+ * The password never appears in {@link #toString()} nor in a message.
  */
 public record RedisRegistryUri(
         Mode mode,
@@ -62,7 +54,7 @@ public record RedisRegistryUri(
         }
     }
 
-    public static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "redis-cluster");
+    static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "redis-cluster");
     private static final List<String> OPTIONS = List.of("prefix", "timeout", "connect-timeout", "pool-max", "tls",
             "truststore", "truststore-password", "truststore-type", "verify-peer", "sentinel-user",
             "sentinel-password", "client-name");
@@ -108,10 +100,10 @@ public record RedisRegistryUri(
             String u = colon >= 0 ? userInfo.substring(0, colon) : "";
             String p = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
             if (!u.isEmpty()) {
-                user = Optional.of(decode(u));
+                user = Optional.of(decode(masked, u, "the user name"));
             }
             if (!p.isEmpty()) {
-                password = Optional.of(decode(p));
+                password = Optional.of(decode(masked, p, "the password"));
             }
         }
         String hosts = rest;
@@ -143,7 +135,7 @@ public record RedisRegistryUri(
             masterName = Optional.of(path);
         } else if (!path.isEmpty()) {
             if (mode == Mode.CLUSTER) {
-                throw bad(masked, "a cluster has no database number: remove '/" + path + "'");
+                throw bad(masked, "a cluster has no database number: remove " + Texts.quote("/" + path));
             }
             try {
                 database = Integer.parseInt(path);
@@ -151,13 +143,13 @@ public record RedisRegistryUri(
                 database = -1;
             }
             if (database < 0 || database > 15) {
-                throw bad(masked, "database must be a number 0..15, but was '" + path + "'");
+                throw bad(masked, "database must be a number 0..15, but was " + Texts.quote(path));
             }
         }
         Map<String, String> options = options(masked, query);
         String prefix = options.getOrDefault("prefix", "beacon");
         if (!PREFIX.matcher(prefix).matches()) {
-            throw bad(masked, "prefix must match [A-Za-z0-9._:-]{1,64}, but was '" + prefix + "'");
+            throw bad(masked, "prefix must match [A-Za-z0-9._:-]{1,64}, but was " + Texts.quote(prefix));
         }
         Duration timeout = duration(masked, "timeout", options.getOrDefault("timeout", "2s"));
         Duration connectTimeout = duration(masked, "connect-timeout", options.getOrDefault("connect-timeout", "2s"));
@@ -178,12 +170,12 @@ public record RedisRegistryUri(
         if (text.startsWith("[")) {
             int close = text.indexOf(']');
             if (close < 0) {
-                throw bad(masked, "unclosed '[' in host '" + text + "'");
+                throw bad(masked, "unclosed '[' in host " + Texts.quote(text));
             }
             host = text.substring(1, close);
             if (close + 1 < text.length()) {
                 if (text.charAt(close + 1) != ':') {
-                    throw bad(masked, "expected ':port' after '" + text.substring(0, close + 1) + "'");
+                    throw bad(masked, "expected ':port' after " + Texts.quote(text.substring(0, close + 1)));
                 }
                 port = text.substring(close + 2);
             }
@@ -195,7 +187,7 @@ public record RedisRegistryUri(
             }
         }
         if (host.isEmpty() || !host.matches("[A-Za-z0-9._:%-]+")) {
-            throw bad(masked, "bad host '" + host + "'");
+            throw bad(masked, "bad host " + Texts.quote(host));
         }
         return new Address(host, port == null ? defaultPort : integer(masked, "port", port, 1, 65535));
     }
@@ -210,27 +202,29 @@ public record RedisRegistryUri(
                 continue;
             }
             int eq = pair.indexOf('=');
-            String key = decode(eq >= 0 ? pair.substring(0, eq) : pair).toLowerCase(Locale.ROOT);
-            String value = eq >= 0 ? decode(pair.substring(eq + 1)) : "";
+            String key = decode(masked, eq >= 0 ? pair.substring(0, eq) : pair, "an option's name")
+                    .toLowerCase(Locale.ROOT);
             if (!OPTIONS.contains(key)) {
-                throw bad(masked, "unknown option '" + key + "'; valid options: " + String.join(", ", OPTIONS));
+                throw bad(masked, "unknown option " + Texts.quote(key) + "; valid options: "
+                        + String.join(", ", OPTIONS));
             }
+            String value = eq >= 0 ? decode(masked, pair.substring(eq + 1), "the value of " + key) : "";
             options.put(key, value);
         }
         return options;
     }
 
+    /** A positive duration that Jedis can take (it counts timeouts in int milliseconds). */
     private static Duration duration(String masked, String key, String value) {
-        java.util.regex.Matcher m = Pattern.compile("(\\d{1,7})(ms|s|m)?").matcher(value.trim());
-        if (!m.matches()) {
-            throw bad(masked, key + "=" + value + " is not a duration; write it like 500ms, 2s or 1m");
+        Duration d;
+        try {
+            d = Durations.parse(key, value);
+        } catch (IllegalArgumentException e) {
+            throw bad(masked, e.getMessage());
         }
-        long amount = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        Duration d = unit.equals("ms") ? Duration.ofMillis(amount)
-                : unit.equals("m") ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
-        if (d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
-            throw bad(masked, key + "=" + value + " must be positive");
+        if (d.isZero() || d.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            throw bad(masked, key + " must be more than 0 and at most " + Integer.MAX_VALUE + "ms, but was "
+                    + Texts.quote(value));
         }
         return d;
     }
@@ -244,7 +238,7 @@ public record RedisRegistryUri(
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw bad(masked, key + " must be a number " + min + ".." + max + ", but was '" + value + "'");
+        throw bad(masked, key + " must be a number " + min + ".." + max + ", but was " + Texts.quote(value));
     }
 
     private static boolean bool(String masked, String key, String value) {
@@ -254,14 +248,20 @@ public record RedisRegistryUri(
         if (value.equalsIgnoreCase("false")) {
             return false;
         }
-        throw bad(masked, key + " must be true or false, but was '" + value + "'");
+        throw bad(masked, key + " must be true or false, but was " + Texts.quote(value));
     }
 
-    private static String decode(String value) {
-        return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    /** Decodes %-escapes; {@code what} names the part without showing it (it may be a password). */
+    private static String decode(String masked, String value, String what) {
+        try {
+            return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw bad(masked, "malformed %-escape in " + what);
+        }
     }
 
     private static IllegalArgumentException bad(String masked, String problem) {
+        // the whole URI, as Registries shows it: a cut URI would hide which part is meant
         return new IllegalArgumentException("registry URI '" + masked + "' is not valid: " + problem);
     }
 }

@@ -13,46 +13,61 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The registry's Lua scripts (in {@code dev/beacon/registry/redis/*.lua}), each run atomically by Redis in one round
- * trip: by SHA1 ({@code EVALSHA}), falling back to {@code EVAL} when the server does not know the script yet (new or
- * restarted server, another cluster node).
+ * The registry's Lua scripts (in {@code dev/beacon/registry/redis/*.lua}, each after {@code prelude.lua}), each run
+ * atomically by Redis in one round trip: by SHA1 ({@code EVALSHA}), falling back to {@code EVAL} when the server does
+ * not know the script yet (new or restarted server, another cluster node). {@link ScriptCall} knows the keys and
+ * arguments each one takes.
  */
-public enum RedisScript {
+enum RedisScript {
     REGISTER("register.lua"),
     RENEW("renew.lua"),
     DEREGISTER("deregister.lua"),
     INSTANCES("instances.lua"),
+    LEASES("leases.lua"),
     SERVICES("services.lua"),
     LIVE_COUNT("live-count.lua"),
     SWEEP("sweep.lua"),
     INDEX("index.lua"),
-    LEASES("leases.lua"),
     MARKER("marker.lua");
+
+    private static final String FOLDER = "/dev/beacon/registry/redis/";
 
     private final String source;
     private final String sha1;
 
     RedisScript(String file) {
-        try (InputStream in = RedisScript.class.getResourceAsStream("/dev/beacon/registry/redis/" + file)) {
-            if (in == null) {
-                throw new IllegalStateException("missing script " + file);
-            }
-            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        source = read("prelude.lua") + read(file);
+        try {
             sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
                     .digest(source.getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    public String source() {
+    private static String read(String file) {
+        try (InputStream in = RedisScript.class.getResourceAsStream(FOLDER + file)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script " + FOLDER + file);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The text sent with {@code EVAL}: the prelude, then the script. */
+    String source() {
         return source;
     }
 
+    /** The SHA1 of {@link #source()}, sent with {@code EVALSHA}. */
+    String sha1() {
+        return sha1;
+    }
+
     /** Runs the script; Jedis exceptions propagate. */
-    public Object run(UnifiedJedis client, List<String> keys, List<String> args) {
+    Object run(UnifiedJedis client, List<String> keys, List<String> args) {
         try {
             return client.evalsha(sha1, keys, args);
         } catch (JedisNoScriptException e) {
