@@ -4,6 +4,7 @@ import dev.beacon.RegistryUnavailableException;
 import dev.beacon.ServiceInstance;
 import dev.beacon.balance.Endpoint;
 import dev.beacon.balance.LoadBalancer;
+import dev.beacon.balance.internal.TrackedEndpoint;
 import dev.beacon.client.internal.ClientSettings;
 import dev.beacon.client.internal.FailoverCache;
 import dev.beacon.client.internal.ServiceState;
@@ -50,10 +51,12 @@ import java.util.function.Supplier;
  * again adds the instances it lists but removes none (a registry that came back empty lists nobody until its
  * registrants' next heartbeat); the next read, one {@code refreshInterval} later, replaces the snapshot as usual.
  *
- * <p><b>What is routable.</b> Instances that pass the filter, with status {@code UP}, not ejected. With a local zone,
- * instances of that zone are preferred while any of them is UP. When fewer than the protection threshold (default
- * 50 %) of the candidates are healthy, the client balances over all candidates — UP or DOWN, ejected or not — as
- * Envoy's panic mode does, and logs it; {@link ServiceView#panic()} shows it. Instances that just became UP get a
+ * <p><b>What is routable.</b> Instances that pass the filter, with status {@code UP}, not ejected. When fewer than
+ * the protection threshold (default 50 %) of the candidates (those UP or DOWN that pass the filter, in every zone)
+ * are healthy, the client balances over all candidates — UP or DOWN, ejected or not — as Envoy's panic mode does,
+ * and logs it; {@link ServiceView#panic()} shows it. With a {@link Builder#localZone local zone}, the instances of
+ * that zone are preferred while at least one of them is healthy (UP, not ejected); otherwise the other zones take
+ * the calls. {@link LoadBalancer#zonePreferring} follows the same rule. Instances that just became UP get a
  * weight that ramps from 10 % to 100 % over the slow-start window (off by default). Calls reported through
  * {@link #begin} eject an instance after consecutive failures (default 5) for 30 s, doubling on each repeat up to 5
  * min; no more than half the instances are ejected, counted after the ejection, and at least one always remains.
@@ -115,7 +118,9 @@ public final class DiscoveryClient implements AutoCloseable {
         if (endpoints.isEmpty()) {
             return Optional.empty();
         }
-        return state.balancer().choose(endpoints, key).optionalInstance(); // preallocated: no garbage per lookup
+        Endpoint chosen = state.balancer().choose(endpoints, key);
+        // The client's endpoints carry their Optional, made once: no garbage per lookup.
+        return chosen instanceof TrackedEndpoint tracked ? tracked.optionalInstance() : Optional.of(chosen.instance());
     }
 
     /**
@@ -135,9 +140,8 @@ public final class DiscoveryClient implements AutoCloseable {
             throw new NoInstanceAvailableException("no routable instance of '" + service + "' in " + registry
                     + " (known: " + state.describe().known().size() + ")");
         }
-        Endpoint endpoint = state.balancer().choose(endpoints, key);
-        endpoint.callStarted();
-        return new CallHandle(state, endpoint, System.nanoTime());
+        Endpoint chosen = state.balancer().choose(endpoints, key);
+        return new CallHandle(state, chosen);
     }
 
     /** What the client knows of {@code service}: instances, age and staleness, panic mode, ejections. */
@@ -238,17 +242,27 @@ public final class DiscoveryClient implements AutoCloseable {
         watches.clear();
     }
 
+    /**
+     * A call in flight. The endpoints of the client's snapshots are {@link TrackedEndpoint}s; a balancer that returns
+     * an endpoint of its own (against {@link LoadBalancer#choose}'s contract) still gets the outcome recorded, only
+     * not the in-flight count and latency.
+     */
     private static final class CallHandle implements Call {
         private final ServiceState state;
         private final Endpoint endpoint;
+        private final TrackedEndpoint tracked;
         private final long startedAt;
         private boolean failed;
         private boolean closed;
 
-        CallHandle(ServiceState state, Endpoint endpoint, long startedAt) {
+        CallHandle(ServiceState state, Endpoint endpoint) {
             this.state = state;
             this.endpoint = endpoint;
-            this.startedAt = startedAt;
+            this.tracked = endpoint instanceof TrackedEndpoint t ? t : null;
+            if (tracked != null) {
+                tracked.callStarted();
+            }
+            this.startedAt = System.nanoTime();
         }
 
         @Override
@@ -267,7 +281,9 @@ public final class DiscoveryClient implements AutoCloseable {
                 return;
             }
             closed = true;
-            endpoint.callFinished(System.nanoTime() - startedAt);
+            if (tracked != null) {
+                tracked.callFinished(System.nanoTime() - startedAt);
+            }
             state.outcome(endpoint.instance().id(), !failed);
         }
     }
@@ -304,7 +320,10 @@ public final class DiscoveryClient implements AutoCloseable {
             return this;
         }
 
-        /** Prefers instances whose metadata {@code zone} is {@code zone}, falling back to all when none is UP. */
+        /**
+         * Prefers instances whose metadata {@code zone} is {@code zone} while one of them is healthy (UP, not
+         * ejected), falling back to the other zones otherwise.
+         */
         public Builder localZone(String zone) {
             this.localZone = Objects.requireNonNull(zone, "zone");
             return this;

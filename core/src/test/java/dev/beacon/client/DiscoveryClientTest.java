@@ -111,6 +111,60 @@ class DiscoveryClientTest {
         await().atMost(Duration.ofSeconds(1)).until(() -> chosenIds(client, 10).equals(Set.of("us-a")));
     }
 
+    /**
+     * Regression: the client kept to the local zone while one of its instances was UP, even an ejected one; with
+     * none healthy there it went into panic mode inside the zone and sent every call to the ejected instance.
+     */
+    @Test
+    void localZone_onlyLocalInstanceEjected_fallsBackToTheOtherZones() {
+        registry.register(instance("eu-a", Status.UP, Map.of("zone", "eu")), Duration.ofMinutes(5));
+        registry.register(instance("us-a", Status.UP, Map.of("zone", "us")), Duration.ofMinutes(5));
+        registry.register(instance("us-b", Status.UP, Map.of("zone", "us")), Duration.ofMinutes(5));
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).localZone("eu")
+                .outlierEjection(1, Duration.ofSeconds(30), Duration.ofMinutes(1), 0.5));
+        assertThat(chosenIds(client, 4)).containsExactly("eu-a");
+
+        fail(client, 1);
+
+        assertThat(client.view("orders").ejected()).containsExactly("eu-a");
+        assertThat(client.view("orders").panic()).isFalse();
+        assertThat(chosenIds(client, 4)).containsExactly("us-a", "us-b");
+    }
+
+    /**
+     * Regression: panic mode was decided inside the local zone, so one UP instance beside two DOWN ones there sent
+     * two calls in three to DOWN instances while the other zone was healthy. It is decided over all zones now.
+     */
+    @Test
+    void localZone_mostLocalInstancesDown_noPanicWhileOtherZonesAreHealthy() {
+        registry.register(instance("eu-a", Status.UP, Map.of("zone", "eu")), Duration.ofMinutes(5));
+        registry.register(instance("eu-b", Status.DOWN, Map.of("zone", "eu")), Duration.ofMinutes(5));
+        registry.register(instance("eu-c", Status.DOWN, Map.of("zone", "eu")), Duration.ofMinutes(5));
+        for (String id : List.of("us-a", "us-b", "us-c")) {
+            registry.register(instance(id, Status.UP, Map.of("zone", "us")), Duration.ofMinutes(5));
+        }
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).localZone("eu"));
+
+        assertThat(client.view("orders").panic()).isFalse();
+        assertThat(chosenIds(client, 6)).containsExactly("eu-a");
+    }
+
+    /** One rule for both ways of preferring a zone: a local zone with instances but none UP fails over. */
+    @Test
+    void localZone_localInstancesNoneUp_clientAndZonePreferringBalancerChooseAlike() {
+        registry.register(instance("eu-a", Status.DOWN, Map.of("zone", "eu")), Duration.ofMinutes(5));
+        registry.register(instance("us-a", Status.UP, Map.of("zone", "us")), Duration.ofMinutes(5));
+        registry.register(instance("us-b", Status.UP, Map.of("zone", "us")), Duration.ofMinutes(5));
+        DiscoveryClient byClient = client(DiscoveryClient.builder(registry).localZone("eu").panicThreshold(0.9));
+        DiscoveryClient byBalancer = client(DiscoveryClient.builder(registry).panicThreshold(0.9)
+                .balancer(() -> dev.beacon.balance.LoadBalancer.zonePreferring("eu",
+                        dev.beacon.balance.LoadBalancer.roundRobin())));
+
+        assertThat(byClient.view("orders").panic()).as("2 of 3 healthy, under 90 %: all are routable").isTrue();
+        assertThat(chosenIds(byClient, 9)).containsExactly("eu-a", "us-a", "us-b");
+        assertThat(chosenIds(byBalancer, 9)).containsExactly("eu-a", "us-a", "us-b");
+    }
+
     @Test
     void panicThreshold_fewHealthy_balancesOverAllAndSaysSo() {
         register("a");
