@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  *         .filter(InstanceFilters.metadata("version", "2.*"))
  *         .build();
  * Optional<ServiceInstance> one = client.choose("orders");
- * try (Call call = client.begin("orders")) { ... call.failed() on error ... }
+ * String answer = client.call("orders", instance -> send(instance.uri("http").resolve("/orders/7")));
  * }</pre>
  *
  * <p><b>Freshness.</b> Every service asked for is read once, then kept current by the registry's watch events (push:
@@ -57,8 +57,8 @@ import java.util.function.Supplier;
  * and logs it; {@link ServiceView#panic()} shows it. With a {@link Builder#localZone local zone}, the instances of
  * that zone are preferred while at least one of them is healthy (UP, not ejected); otherwise the other zones take
  * the calls. {@link LoadBalancer#zonePreferring} follows the same rule. Instances that just became UP get a
- * weight that ramps from 10 % to 100 % over the slow-start window (off by default). Calls reported through
- * {@link #begin} eject an instance after consecutive failures (default 5) for 30 s, doubling on each repeat up to 5
+ * weight that ramps from 10 % to 100 % over the slow-start window (off by default). Calls made through
+ * {@link #call} (or reported through {@link #begin}) eject an instance after consecutive failures (default 5) for 30 s, doubling on each repeat up to 5
  * min; no more than half the instances are ejected, counted after the ejection, and at least one always remains.
  *
  * <p>Thread-safe. {@link #close()} stops the client's thread and watches.
@@ -124,7 +124,45 @@ public final class DiscoveryClient implements AutoCloseable {
     }
 
     /**
-     * Chooses an instance and opens a call to it.
+     * Chooses an instance of {@code service}, runs {@code function} with it, and records the outcome for the
+     * balancers and outlier ejection: a return is a success, anything thrown (exception or error) a failure, rethrown
+     * unchanged. While {@code function} runs the call counts as in flight; its duration feeds the latency-aware
+     * balancers. This is the safe way to record calls; {@link #begin} is for code that must decide itself what counts
+     * as a failure.
+     *
+     * <pre>{@code
+     * Order order = client.call("orders", instance -> orders.fetch(instance.uri("http"), id));
+     * }</pre>
+     *
+     * An answer that is a failure without an exception (an HTTP 503 returned as a response) counts as a success
+     * unless {@code function} throws for it.
+     *
+     * @return what {@code function} returned
+     * @throws NoInstanceAvailableException if no instance is routable; {@code function} is not run
+     * @throws E                            what {@code function} threw (see {@link InstanceFunction} for how the
+     *                                      compiler infers {@code E})
+     */
+    public <T, E extends Exception> T call(String service, InstanceFunction<T, E> function) throws E {
+        return call(service, null, function);
+    }
+
+    /** Like {@link #call(String, InstanceFunction)}, with a key for consistent hashing. */
+    public <T, E extends Exception> T call(String service, String key, InstanceFunction<T, E> function) throws E {
+        Objects.requireNonNull(function, "function");
+        try (Call call = begin(service, key)) {
+            try {
+                return function.apply(call.instance());
+            } catch (Throwable t) {
+                call.failed();
+                throw t;
+            }
+        }
+    }
+
+    /**
+     * Chooses an instance and opens a call to it, for code that reports the outcome itself; prefer
+     * {@link #call(String, InstanceFunction)}, which records a thrown exception as a failure without help. The call
+     * is a success unless {@link Call#failed()} is called before it is closed.
      *
      * @throws NoInstanceAvailableException if no instance is routable
      */
@@ -137,8 +175,8 @@ public final class DiscoveryClient implements AutoCloseable {
         ServiceState state = state(service);
         List<Endpoint> endpoints = state.view().endpoints();
         if (endpoints.isEmpty()) {
-            throw new NoInstanceAvailableException("no routable instance of '" + service + "' in " + registry
-                    + " (known: " + state.describe().known().size() + ")");
+            throw new NoInstanceAvailableException("no UP instance of '" + service + "' is registered in " + registry
+                    + " that passes the client's filter (known: " + state.describe().known().size() + ")");
         }
         Endpoint chosen = state.balancer().choose(endpoints, key);
         return new CallHandle(state, chosen);

@@ -274,6 +274,118 @@ class DiscoveryClientTest {
     }
 
     @Test
+    void call_functionReturns_resultReturnedAndCountedAsSuccess() {
+        register("a");
+        register("b");
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).balancer(() -> pick("a"))
+                .outlierEjection(2, Duration.ofSeconds(30), Duration.ofMinutes(1), 0.5));
+
+        // No try and no throws clause: a function without checked exceptions makes call() throw none.
+        String id = client.call("orders", ServiceInstance::id);
+        failByCall(client, 1);
+        String keyed = client.call("orders", "key-1", instance -> instance.id() + "!");
+        failByCall(client, 1);
+
+        assertThat(id).isEqualTo("a");
+        assertThat(keyed).isEqualTo("a!");
+        assertThat(client.view("orders").ejected()).as("each success ends the run of failures").isEmpty();
+    }
+
+    /**
+     * Regression: with {@code try (Call call = client.begin(...))} an exception thrown in the block counted as a
+     * success unless the caller remembered {@code failed()}; {@code call()} records it itself.
+     */
+    @Test
+    void call_functionThrowsCheckedException_rethrownUnchangedAndCountedAsFailure() {
+        register("a");
+        register("b");
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).balancer(() -> pick("a"))
+                .outlierEjection(2, Duration.ofSeconds(30), Duration.ofMinutes(1), 0.5));
+        java.io.IOException refused = new java.io.IOException("connection refused");
+
+        for (int i = 0; i < 2; i++) {
+            java.io.IOException thrown = assertThrows(java.io.IOException.class,
+                    () -> client.call("orders", instance -> {
+                        throw refused;
+                    }));
+            assertThat(thrown).isSameAs(refused);
+        }
+
+        assertThat(client.view("orders").ejected()).containsExactly("a");
+    }
+
+    @Test
+    void call_functionThrowsErrorOrRuntimeException_countedAsFailure() {
+        register("a");
+        register("b");
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).balancer(() -> pick("a"))
+                .outlierEjection(2, Duration.ofSeconds(30), Duration.ofMinutes(1), 0.5));
+
+        assertThrows(IllegalStateException.class, () -> client.call("orders", instance -> {
+            throw new IllegalStateException("bad answer");
+        }));
+        assertThrows(AssertionError.class, () -> client.call("orders", instance -> {
+            throw new AssertionError("broken");
+        }));
+
+        assertThat(client.view("orders").ejected()).containsExactly("a");
+    }
+
+    @Test
+    void call_running_countsInFlightAndThenLatency() {
+        register("a");
+        AtomicReference<List<Endpoint>> seen = new AtomicReference<>();
+        DiscoveryClient client = client(DiscoveryClient.builder(registry)
+                .balancer(() -> (endpoints, key) -> {
+                    seen.set(endpoints);
+                    return endpoints.get(0);
+                }));
+
+        int inFlightDuringCall = client.call("orders", instance -> seen.get().get(0).inFlight());
+
+        assertThat(inFlightDuringCall).isEqualTo(1);
+        assertThat(seen.get().get(0).inFlight()).isZero();
+        assertThat(seen.get().get(0).latencyNanos()).isPositive();
+    }
+
+    @Test
+    void call_noRoutableInstance_throwsWithoutRunningTheFunction() {
+        registry.register(instance("down", Status.DRAINING, Map.of()), Duration.ofMinutes(5));
+        DiscoveryClient client = client(DiscoveryClient.builder(registry));
+        AtomicBoolean ran = new AtomicBoolean();
+
+        NoInstanceAvailableException e = assertThrows(NoInstanceAvailableException.class,
+                () -> client.call("orders", instance -> ran.getAndSet(true)));
+
+        assertThat(ran).isFalse();
+        assertThat(e).hasMessage("no UP instance of 'orders' is registered in memory: that passes the client's "
+                + "filter (known: 1)");
+    }
+
+    @Test
+    void call_keyGiven_passedToTheBalancer() {
+        register("a");
+        List<String> keys = new ArrayList<>();
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).balancer(() -> (endpoints, key) -> {
+            keys.add(key);
+            return endpoints.get(0);
+        }));
+
+        client.call("orders", "user-7", ServiceInstance::id);
+        client.call("orders", ServiceInstance::id);
+
+        assertThat(keys).containsExactly("user-7", null);
+    }
+
+    private static void failByCall(DiscoveryClient client, int times) {
+        for (int i = 0; i < times; i++) {
+            assertThrows(IllegalStateException.class, () -> client.call("orders", instance -> {
+                throw new IllegalStateException("refused");
+            }));
+        }
+    }
+
+    @Test
     void slowStart_newInstanceWeightRampsOverWindow_existingOnesAreWarm() {
         register("old");
         AtomicReference<List<Endpoint>> seen = new AtomicReference<>();
