@@ -10,6 +10,7 @@ import dev.beacon.client.internal.FailoverCache;
 import dev.beacon.client.internal.ServiceState;
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.Subscription;
+import dev.beacon.support.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,11 +83,7 @@ public final class DiscoveryClient implements AutoCloseable {
                 builder.panicThreshold, builder.ejectAfterFailures, builder.baseEjection, builder.maxEjection,
                 builder.maxEjectedFraction, builder.slowStart, 0.1, builder.refreshInterval, builder.clock);
         this.failoverCache = Optional.ofNullable(builder.failoverCache).map(FailoverCache::new);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "beacon-discovery-client");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("beacon-discovery-client"));
         long refresh = settings.refreshInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::refreshAll, refresh, refresh, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS,
