@@ -11,8 +11,8 @@ import java.util.Objects;
  * while at least one of them is {@code UP}, and hands it all endpoints otherwise, so a zone without instances, or
  * with none UP, fails over to the others instead of failing: the rule of {@link ZonePreference}, which the discovery
  * client's {@code localZone} follows too. The filtered list is computed once per endpoint list identity and passed
- * to the delegate as the same object on every call (so the delegate's own per-list caches keep working); when all or
- * none of the endpoints are local the delegate gets the original list.
+ * to the delegate as the same object on every call (so the delegate's own per-list caches keep working); when every
+ * endpoint is local, or none of the local ones is UP, the delegate gets the original list.
  *
  * <p>Thread-safe if the delegate is; no lock; no allocation per call while the list is unchanged.
  */
