@@ -1,8 +1,14 @@
 package dev.beacon;
 
+import dev.beacon.support.Texts;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -37,13 +43,15 @@ public record ServiceInstance(
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]{1,253}");
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** RFC 3986's scheme: a letter, then letters, digits, '+', '-', '.'. */
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]{0,31}");
 
     public ServiceInstance {
         checkServiceName(service);
         if (host == null || !HOST.matcher(host).matches()) {
             throw new IllegalArgumentException(
                     "host must be an IP address or host name (letters, digits, '.', ':', '-'), but was "
-                            + quote(host));
+                            + Texts.quote(host));
         }
         checkInstanceId(id);
         checkPort("port", port);
@@ -73,14 +81,55 @@ public record ServiceInstance(
     }
 
     /**
+     * The URI of this instance's primary port: {@code scheme://host:port}, with no path. IPv6 literals are put in
+     * brackets ({@code http://[::1]:8080}), a zone id is kept as the JDK's {@link URI} and HTTP client read it
+     * ({@code http://[fe80::1%eth0]:8080}). Add a path with {@link URI#resolve(String) resolve("/orders")}.
+     *
+     * @param scheme a URI scheme such as {@code http}, {@code https}, {@code grpc}
+     * @throws IllegalArgumentException naming the bad value, if {@code scheme} is not a URI scheme or the host is a
+     *                                  name a URI cannot hold (one with {@code _}, for example)
+     */
+    public URI uri(String scheme) {
+        return uri(scheme, port);
+    }
+
+    /**
+     * The URI of one of this instance's {@linkplain #ports() named ports}, like {@link #uri(String)}:
+     * {@code uri("http", "admin")} gives {@code http://10.0.0.5:9090} for {@code admin=9090}.
+     *
+     * @return empty when the instance names no port {@code portName}
+     * @throws IllegalArgumentException as {@link #uri(String)} does
+     */
+    public Optional<URI> uri(String scheme, String portName) {
+        Integer named = ports.get(Objects.requireNonNull(portName, "portName"));
+        return named == null ? Optional.empty() : Optional.of(uri(scheme, named.intValue()));
+    }
+
+    private URI uri(String scheme, int onPort) {
+        if (scheme == null || !SCHEME.matcher(scheme).matches()) {
+            throw new IllegalArgumentException("scheme must be a URI scheme (a letter, then letters, digits, '+', "
+                    + "'-', '.'), such as http, but was " + Texts.quote(scheme));
+        }
+        // The multi-argument constructor brackets an IPv6 literal and leaves a zone id as "%eth0", the form the
+        // JDK resolves; "%25eth0" (RFC 6874) would reach the resolver as the zone "25eth0".
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            return new URI(scheme, null, bare, onPort, null, null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("host " + Texts.quote(host) + " of " + service + " id=" + id
+                    + " cannot be written in a " + scheme + " URI: " + e.getReason(), e);
+        }
+    }
+
+    /**
      * Validates a service name.
      *
      * @throws IllegalArgumentException naming the bad value and the expected form
      */
     public static String checkServiceName(String service) {
         if (service == null || !SERVICE_NAME.matcher(service).matches()) {
-            throw new IllegalArgumentException("service name must match [a-z0-9][a-z0-9._-]{0,62} "
-                    + "(lower-case letters, digits, '.', '_', '-'; at most 63 characters), but was " + quote(service));
+            throw new IllegalArgumentException("service name must match [a-z0-9][a-z0-9._-]{0,62} (lower-case "
+                    + "letters, digits, '.', '_', '-'; at most 63 characters), but was " + Texts.quote(service));
         }
         return service;
     }
@@ -93,7 +142,7 @@ public record ServiceInstance(
     public static String checkInstanceId(String id) {
         if (id == null || !INSTANCE_ID.matcher(id).matches()) {
             throw new IllegalArgumentException("instance id must match [A-Za-z0-9][A-Za-z0-9._-]{0,127}, but was "
-                    + quote(id));
+                    + Texts.quote(id));
         }
         return id;
     }
@@ -116,7 +165,7 @@ public record ServiceInstance(
         metadata.forEach((key, value) -> {
             if (key == null || !KEY.matcher(key).matches()) {
                 throw new IllegalArgumentException(
-                        "metadata key must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}, but was " + quote(key));
+                        "metadata key must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}, but was " + Texts.quote(key));
             }
             if (value == null) {
                 throw new IllegalArgumentException("metadata value of '" + key + "' must not be null");
@@ -127,7 +176,7 @@ public record ServiceInstance(
             }
             copy.put(key, value);
         });
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(copy));
+        return Collections.unmodifiableMap(new LinkedHashMap<>(copy));
     }
 
     private static Map<String, Integer> checkPorts(Map<String, Integer> ports) {
@@ -142,7 +191,7 @@ public record ServiceInstance(
         ports.forEach((name, value) -> {
             if (name == null || !KEY.matcher(name).matches()) {
                 throw new IllegalArgumentException(
-                        "port name must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}, but was " + quote(name));
+                        "port name must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}, but was " + Texts.quote(name));
             }
             if (value == null) {
                 throw new IllegalArgumentException("port '" + name + "' must not be null");
@@ -150,15 +199,7 @@ public record ServiceInstance(
             checkPort("port '" + name + "'", value);
             copy.put(name, value);
         });
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(copy));
-    }
-
-    private static String quote(String value) {
-        if (value == null) {
-            return "null";
-        }
-        String shown = value.length() > 80 ? value.substring(0, 80) + "…(" + value.length() + " chars)" : value;
-        return "'" + shown.replace("\n", "\\n").replace("\r", "\\r") + "'";
+        return Collections.unmodifiableMap(new LinkedHashMap<>(copy));
     }
 
     /** Builds a {@link ServiceInstance}; not thread-safe. */

@@ -67,7 +67,7 @@ class ServiceInstanceTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServiceInstance.checkServiceName("orders\nFAKE LOG LINE"));
 
-        assertThat(e.getMessage()).endsWith("but was 'orders\\nFAKE LOG LINE'").doesNotContain("\n");
+        assertThat(e.getMessage()).endsWith("but was 'orders\\x0aFAKE LOG LINE'").doesNotContain("\n");
     }
 
     // ---- instance id
@@ -95,7 +95,7 @@ class ServiceInstanceTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServiceInstance.checkInstanceId(longest + "i"));
 
-        assertThat(e.getMessage()).endsWith("but was '" + "i".repeat(80) + "…(129 chars)'");
+        assertThat(e.getMessage()).endsWith("but was '" + "i".repeat(80) + "'…(129 chars)");
     }
 
     // ---- host and port
@@ -379,6 +379,69 @@ class ServiceInstanceTest {
             "[2001:db8::1], 80, [2001:db8::1]:80"})
     void address_anyHost_isHostColonPortWithIpv6InBrackets(String host, int port, String expected) {
         assertThat(orders().host(host).port(port).build().address()).isEqualTo(expected);
+    }
+
+    // ---- uri
+
+    @ParameterizedTest
+    @CsvSource({
+            "http, 10.0.0.5, 8080, http://10.0.0.5:8080",
+            "https, api.example.com, 443, https://api.example.com:443",
+            "http, ::1, 8080, http://[::1]:8080",
+            "http, [::1], 8080, http://[::1]:8080",
+            "grpc, 2001:db8::1, 80, grpc://[2001:db8::1]:80",
+            "http, fe80::1%eth0, 9000, http://[fe80::1%eth0]:9000"})
+    void uri_anyHost_isSchemeHostPortWithIpv6InBrackets(String scheme, String host, int port, String expected) {
+        java.net.URI uri = orders().host(host).port(port).build().uri(scheme);
+
+        assertThat(uri).hasToString(expected);
+        assertThat(uri.getPort()).isEqualTo(port);
+        assertThat(uri.getHost()).as("a server-based authority, as HTTP clients need").isNotNull();
+    }
+
+    @Test
+    void uri_resolvedPath_keepsTheIpv6Brackets() {
+        assertThat(orders().host("::1").build().uri("http").resolve("/orders?id=7"))
+                .hasToString("http://[::1]:8080/orders?id=7");
+    }
+
+    /** A zone id escaped as RFC 6874's "%25" reaches the JDK's resolver as another zone ("25lo"): not resolvable. */
+    @Test
+    void uri_ipv6WithZone_keepsTheZoneAsTheJdkResolvesIt() throws Exception {
+        String zone = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(n -> { try { return n.isLoopback(); } catch (java.net.SocketException e) { return false; } })
+                .findFirst().orElseThrow().getName();
+        java.net.URI uri = orders().host("::1%" + zone).build().uri("http");
+
+        assertThat(uri.getHost()).isEqualTo("[::1%" + zone + "]");
+        java.net.InetAddress address = java.net.InetAddress.getByName(
+                uri.getHost().substring(1, uri.getHost().length() - 1));
+        assertThat(((java.net.Inet6Address) address).getScopedInterface().getName()).isEqualTo(zone);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "1http", "ht tp", "http:", "http://"})
+    void uri_badScheme_throwsNamingIt(String scheme) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> orders().build().uri(scheme));
+
+        assertThat(e.getMessage()).startsWith("scheme must be a URI scheme").endsWith("but was '" + scheme + "'");
+    }
+
+    @Test
+    void uri_hostNoUriCanHold_throwsNamingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> orders().host("my_host").build().uri("http"));
+
+        assertThat(e.getMessage()).startsWith("host 'my_host' of orders id=orders-1 cannot be written in a http URI");
+    }
+
+    @Test
+    void uri_namedPort_usesThatPort_emptyWhenNotNamed() {
+        ServiceInstance instance = orders().host("::1").ports(Map.of("admin", 9090)).build();
+
+        assertThat(instance.uri("http", "admin")).hasValueSatisfying(
+                uri -> assertThat(uri).hasToString("http://[::1]:9090"));
+        assertThat(instance.uri("http", "metrics")).isEmpty();
     }
 
     @ParameterizedTest

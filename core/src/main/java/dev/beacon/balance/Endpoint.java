@@ -1,98 +1,49 @@
 package dev.beacon.balance;
 
 import dev.beacon.ServiceInstance;
-
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import dev.beacon.balance.internal.TrackedEndpoint;
 
 /**
- * One instance as the balancers see it: the instance, its effective weight, and live call statistics that the
- * discovery client's call handles keep up to date (in-flight calls, an exponentially weighted moving average of call
- * latency). The statistics are shared by every snapshot that contains the same instance, so they survive membership
- * changes. Thread-safe; reads never block.
+ * One instance as the balancers see it: the instance, its effective weight, and the live call statistics that
+ * load-aware balancers read (calls in flight, a moving average of call latency).
+ *
+ * <p>The discovery client makes its own endpoints and keeps their statistics up to date from the calls made through
+ * {@code DiscoveryClient.call} and {@code begin}; the statistics of an instance are kept while it stays in the
+ * snapshot, whatever else changes. {@link #of} makes an endpoint for using a balancer over a list of one's own; its
+ * statistics stay at zero. An application that tracks calls itself may implement this interface to feed its own
+ * figures to the balancers.
+ *
+ * <p>Implementations are thread-safe and their reads never block: balancers read them on every choice, from any
+ * number of threads.
  */
-public final class Endpoint {
+public interface Endpoint {
 
-    /** Smoothing factor of the latency EWMA: each new sample counts for 30 %. */
-    static final double EWMA_ALPHA = 0.3;
+    /** The instance. */
+    ServiceInstance instance();
 
-    private final ServiceInstance instance;
-    private final java.util.Optional<ServiceInstance> optionalInstance;
-    private final double weight;
-    private final AtomicInteger inFlight;
-    private final AtomicLong latencyBits;
+    /**
+     * The effective weight, positive and finite: 1 unless the client (metadata {@code weight}, slow start) or the
+     * maker of the endpoint set another.
+     */
+    double weight();
 
-    /** An endpoint of weight 1 with fresh statistics. */
-    public static Endpoint of(ServiceInstance instance) {
-        return new Endpoint(instance, 1.0, new AtomicInteger(), new AtomicLong(Double.doubleToRawLongBits(0)));
+    /** Calls started on this endpoint and not yet finished; 0 when not tracked. */
+    int inFlight();
+
+    /** The moving average of call latency in nanoseconds; 0 when there is no sample yet or calls are not tracked. */
+    double latencyNanos();
+
+    /** An endpoint of weight 1 whose statistics stay at zero. */
+    static Endpoint of(ServiceInstance instance) {
+        return TrackedEndpoint.of(instance);
     }
 
-    private Endpoint(ServiceInstance instance, double weight, AtomicInteger inFlight, AtomicLong latencyBits) {
-        this.instance = Objects.requireNonNull(instance, "instance");
-        this.optionalInstance = java.util.Optional.of(instance);
-        if (!(weight > 0) || Double.isInfinite(weight)) {
-            throw new IllegalArgumentException("weight must be positive and finite, but was " + weight);
-        }
-        this.weight = weight;
-        this.inFlight = inFlight;
-        this.latencyBits = latencyBits;
-    }
-
-    /** The same instance and statistics with another weight (slow start, metadata {@code weight}). */
-    public Endpoint withWeight(double newWeight) {
-        return newWeight == weight ? this : new Endpoint(instance, newWeight, inFlight, latencyBits);
-    }
-
-    /** The same statistics for an updated instance (status or metadata changed, same id). */
-    public Endpoint withInstance(ServiceInstance updated) {
-        return updated.equals(instance) ? this : new Endpoint(updated, weight, inFlight, latencyBits);
-    }
-
-    public ServiceInstance instance() {
-        return instance;
-    }
-
-    /** {@code Optional.of(instance())}, made once, so that lookups returning it do not allocate. */
-    public java.util.Optional<ServiceInstance> optionalInstance() {
-        return optionalInstance;
-    }
-
-    /** The effective weight, {@code > 0}; 1 unless the client set another. */
-    public double weight() {
-        return weight;
-    }
-
-    /** Calls started on this endpoint and not yet finished. */
-    public int inFlight() {
-        return inFlight.get();
-    }
-
-    /** The moving average of call latency in nanoseconds; 0 before the first sample. */
-    public double latencyNanos() {
-        return Double.longBitsToDouble(latencyBits.get());
-    }
-
-    /** Records the start of a call. */
-    public void callStarted() {
-        inFlight.incrementAndGet();
-    }
-
-    /** Records the end of a call that took {@code nanos}. */
-    public void callFinished(long nanos) {
-        inFlight.decrementAndGet();
-        long current;
-        long next;
-        do {
-            current = latencyBits.get();
-            double average = Double.longBitsToDouble(current);
-            double updated = average == 0 ? nanos : average + EWMA_ALPHA * (nanos - average);
-            next = Double.doubleToRawLongBits(updated);
-        } while (!latencyBits.compareAndSet(current, next));
-    }
-
-    @Override
-    public String toString() {
-        return instance.id() + "@" + instance.address() + "(w=" + weight + ", inFlight=" + inFlight() + ")";
+    /**
+     * An endpoint of {@code weight} whose statistics stay at zero.
+     *
+     * @throws IllegalArgumentException if {@code weight} is not positive and finite
+     */
+    static Endpoint of(ServiceInstance instance, double weight) {
+        return TrackedEndpoint.of(instance).withWeight(weight);
     }
 }

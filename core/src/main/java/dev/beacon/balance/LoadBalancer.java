@@ -111,9 +111,10 @@ public interface LoadBalancer {
     }
 
     /**
-     * Passes {@code delegate} only the endpoints whose instance metadata {@code zone} equals {@code localZone}, or all
-     * endpoints when none is in that zone. The delegate must be a balancer of its own (not shared with another
-     * service); it sees the same filtered list object while the snapshot is unchanged.
+     * Passes {@code delegate} only the endpoints whose instance metadata {@code zone} equals {@code localZone} while
+     * at least one of them is {@code UP}, or all endpoints when none in that zone is (the rule of the discovery
+     * client's {@code localZone} too). The delegate must be a balancer of its own (not shared with another service);
+     * it sees the same filtered list object while the snapshot is unchanged.
      *
      * @throws NullPointerException if {@code localZone} or {@code delegate} is null
      */

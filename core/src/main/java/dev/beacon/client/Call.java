@@ -7,11 +7,22 @@ import dev.beacon.ServiceInstance;
  * reports its outcome to the client (least-in-flight and latency-aware balancing, outlier ejection). A call is a
  * success unless {@link #failed()} was called before {@link #close()}. Not thread-safe: one call, one thread.
  *
+ * <p>An exception that leaves the {@code try} without {@link #failed()} counts as a success, because
+ * {@link #close()} cannot see it (and a {@code catch} of the same statement runs after {@code close()}). Prefer
+ * {@link DiscoveryClient#call(String, InstanceFunction)}, which records a thrown exception as a failure itself; use a
+ * {@code Call} when the code decides what a failure is, and mark it inside the {@code try}:
+ *
  * <pre>{@code
  * try (Call call = client.begin("orders")) {
- *     send(call.instance());
- * } catch (IOException e) {
- *     // the catch runs after close(): mark the failure inside the try instead
+ *     try {
+ *         HttpResponse<String> response = send(call.instance());
+ *         if (response.statusCode() >= 500) {
+ *             call.failed();
+ *         }
+ *     } catch (IOException | RuntimeException e) {
+ *         call.failed();
+ *         throw e;
+ *     }
  * }
  * }</pre>
  */

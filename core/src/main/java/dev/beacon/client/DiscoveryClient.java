@@ -4,11 +4,13 @@ import dev.beacon.RegistryUnavailableException;
 import dev.beacon.ServiceInstance;
 import dev.beacon.balance.Endpoint;
 import dev.beacon.balance.LoadBalancer;
+import dev.beacon.balance.internal.TrackedEndpoint;
 import dev.beacon.client.internal.ClientSettings;
 import dev.beacon.client.internal.FailoverCache;
 import dev.beacon.client.internal.ServiceState;
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.Subscription;
+import dev.beacon.support.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,7 @@ import java.util.function.Supplier;
  *         .filter(InstanceFilters.metadata("version", "2.*"))
  *         .build();
  * Optional<ServiceInstance> one = client.choose("orders");
- * try (Call call = client.begin("orders")) { ... call.failed() on error ... }
+ * String answer = client.call("orders", instance -> send(instance.uri("http").resolve("/orders/7")));
  * }</pre>
  *
  * <p><b>Freshness.</b> Every service asked for is read once, then kept current by the registry's watch events (push:
@@ -50,12 +52,14 @@ import java.util.function.Supplier;
  * again adds the instances it lists but removes none (a registry that came back empty lists nobody until its
  * registrants' next heartbeat); the next read, one {@code refreshInterval} later, replaces the snapshot as usual.
  *
- * <p><b>What is routable.</b> Instances that pass the filter, with status {@code UP}, not ejected. With a local zone,
- * instances of that zone are preferred while any of them is UP. When fewer than the protection threshold (default
- * 50 %) of the candidates are healthy, the client balances over all candidates — UP or DOWN, ejected or not — as
- * Envoy's panic mode does, and logs it; {@link ServiceView#panic()} shows it. Instances that just became UP get a
- * weight that ramps from 10 % to 100 % over the slow-start window (off by default). Calls reported through
- * {@link #begin} eject an instance after consecutive failures (default 5) for 30 s, doubling on each repeat up to 5
+ * <p><b>What is routable.</b> Instances that pass the filter, with status {@code UP}, not ejected. When fewer than
+ * the protection threshold (default 50 %) of the candidates (those UP or DOWN that pass the filter, in every zone)
+ * are healthy, the client balances over all candidates — UP or DOWN, ejected or not — as Envoy's panic mode does,
+ * and logs it; {@link ServiceView#panic()} shows it. With a {@link Builder#localZone local zone}, the instances of
+ * that zone are preferred while at least one of them is healthy (UP, not ejected); otherwise the other zones take
+ * the calls. {@link LoadBalancer#zonePreferring} follows the same rule. Instances that just became UP get a
+ * weight that ramps from 10 % to 100 % over the slow-start window (off by default). Calls made through
+ * {@link #call} (or reported through {@link #begin}) eject an instance after consecutive failures (default 5) for 30 s, doubling on each repeat up to 5
  * min; no more than half the instances are ejected, counted after the ejection, and at least one always remains.
  *
  * <p>Thread-safe. {@link #close()} stops the client's thread and watches.
@@ -79,11 +83,7 @@ public final class DiscoveryClient implements AutoCloseable {
                 builder.panicThreshold, builder.ejectAfterFailures, builder.baseEjection, builder.maxEjection,
                 builder.maxEjectedFraction, builder.slowStart, 0.1, builder.refreshInterval, builder.clock);
         this.failoverCache = Optional.ofNullable(builder.failoverCache).map(FailoverCache::new);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "beacon-discovery-client");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("beacon-discovery-client"));
         long refresh = settings.refreshInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::refreshAll, refresh, refresh, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS,
@@ -115,11 +115,51 @@ public final class DiscoveryClient implements AutoCloseable {
         if (endpoints.isEmpty()) {
             return Optional.empty();
         }
-        return state.balancer().choose(endpoints, key).optionalInstance(); // preallocated: no garbage per lookup
+        Endpoint chosen = state.balancer().choose(endpoints, key);
+        // The client's endpoints carry their Optional, made once: no garbage per lookup.
+        return chosen instanceof TrackedEndpoint tracked ? tracked.optionalInstance() : Optional.of(chosen.instance());
     }
 
     /**
-     * Chooses an instance and opens a call to it.
+     * Chooses an instance of {@code service}, runs {@code function} with it, and records the outcome for the
+     * balancers and outlier ejection: a return is a success, anything thrown (exception or error) a failure, rethrown
+     * unchanged. While {@code function} runs the call counts as in flight; its duration feeds the latency-aware
+     * balancers. This is the safe way to record calls; {@link #begin} is for code that must decide itself what counts
+     * as a failure.
+     *
+     * <pre>{@code
+     * Order order = client.call("orders", instance -> orders.fetch(instance.uri("http"), id));
+     * }</pre>
+     *
+     * An answer that is a failure without an exception (an HTTP 503 returned as a response) counts as a success
+     * unless {@code function} throws for it.
+     *
+     * @return what {@code function} returned
+     * @throws NoInstanceAvailableException if no instance is routable; {@code function} is not run
+     * @throws E                            what {@code function} threw (see {@link InstanceFunction} for how the
+     *                                      compiler infers {@code E})
+     */
+    public <T, E extends Exception> T call(String service, InstanceFunction<T, E> function) throws E {
+        return call(service, null, function);
+    }
+
+    /** Like {@link #call(String, InstanceFunction)}, with a key for consistent hashing. */
+    public <T, E extends Exception> T call(String service, String key, InstanceFunction<T, E> function) throws E {
+        Objects.requireNonNull(function, "function");
+        try (Call call = begin(service, key)) {
+            try {
+                return function.apply(call.instance());
+            } catch (Throwable t) {
+                call.failed();
+                throw t;
+            }
+        }
+    }
+
+    /**
+     * Chooses an instance and opens a call to it, for code that reports the outcome itself; prefer
+     * {@link #call(String, InstanceFunction)}, which records a thrown exception as a failure without help. The call
+     * is a success unless {@link Call#failed()} is called before it is closed.
      *
      * @throws NoInstanceAvailableException if no instance is routable
      */
@@ -132,12 +172,11 @@ public final class DiscoveryClient implements AutoCloseable {
         ServiceState state = state(service);
         List<Endpoint> endpoints = state.view().endpoints();
         if (endpoints.isEmpty()) {
-            throw new NoInstanceAvailableException("no routable instance of '" + service + "' in " + registry
-                    + " (known: " + state.describe().known().size() + ")");
+            throw new NoInstanceAvailableException("no UP instance of '" + service + "' is registered in " + registry
+                    + " that passes the client's filter (known: " + state.describe().known().size() + ")");
         }
-        Endpoint endpoint = state.balancer().choose(endpoints, key);
-        endpoint.callStarted();
-        return new CallHandle(state, endpoint, System.nanoTime());
+        Endpoint chosen = state.balancer().choose(endpoints, key);
+        return new CallHandle(state, chosen);
     }
 
     /** What the client knows of {@code service}: instances, age and staleness, panic mode, ejections. */
@@ -238,17 +277,27 @@ public final class DiscoveryClient implements AutoCloseable {
         watches.clear();
     }
 
+    /**
+     * A call in flight. The endpoints of the client's snapshots are {@link TrackedEndpoint}s; a balancer that returns
+     * an endpoint of its own (against {@link LoadBalancer#choose}'s contract) still gets the outcome recorded, only
+     * not the in-flight count and latency.
+     */
     private static final class CallHandle implements Call {
         private final ServiceState state;
         private final Endpoint endpoint;
+        private final TrackedEndpoint tracked;
         private final long startedAt;
         private boolean failed;
         private boolean closed;
 
-        CallHandle(ServiceState state, Endpoint endpoint, long startedAt) {
+        CallHandle(ServiceState state, Endpoint endpoint) {
             this.state = state;
             this.endpoint = endpoint;
-            this.startedAt = startedAt;
+            this.tracked = endpoint instanceof TrackedEndpoint t ? t : null;
+            if (tracked != null) {
+                tracked.callStarted();
+            }
+            this.startedAt = System.nanoTime();
         }
 
         @Override
@@ -267,7 +316,9 @@ public final class DiscoveryClient implements AutoCloseable {
                 return;
             }
             closed = true;
-            endpoint.callFinished(System.nanoTime() - startedAt);
+            if (tracked != null) {
+                tracked.callFinished(System.nanoTime() - startedAt);
+            }
             state.outcome(endpoint.instance().id(), !failed);
         }
     }
@@ -304,7 +355,10 @@ public final class DiscoveryClient implements AutoCloseable {
             return this;
         }
 
-        /** Prefers instances whose metadata {@code zone} is {@code zone}, falling back to all when none is UP. */
+        /**
+         * Prefers instances whose metadata {@code zone} is {@code zone} while one of them is healthy (UP, not
+         * ejected), falling back to the other zones otherwise.
+         */
         public Builder localZone(String zone) {
             this.localZone = Objects.requireNonNull(zone, "zone");
             return this;

@@ -1,9 +1,15 @@
 package dev.beacon.health;
 
-import dev.beacon.registry.Ttl;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
+import dev.beacon.health.internal.CheckPool;
+import dev.beacon.health.internal.CheckerSettings;
+import dev.beacon.health.internal.HealthTracker;
+import dev.beacon.health.internal.RegistryOutage;
+import dev.beacon.health.internal.RoundSchedule;
+import dev.beacon.health.internal.StatusWriter;
 import dev.beacon.registry.ServiceRegistry;
+import dev.beacon.registry.Ttl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,18 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -71,51 +65,22 @@ public final class ActiveHealthChecker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ActiveHealthChecker.class);
 
-    private record Key(String service, String id) {
-    }
-
-    private record Tracked(HealthState state, boolean downedByChecker) {
-    }
-
-    private final ServiceRegistry registry;
-    private final HealthCheck check;
-    private final Set<String> services;
-    private final Duration interval;
-    private final HealthThresholds thresholds;
-    private final Duration leaseTtl;
-    private final Clock clock;
-    private final ScheduledExecutorService injectedScheduler;
-    private final ThreadPoolExecutor pool;
+    private final CheckerSettings settings;
+    private final RoundSchedule schedule;
+    private final CheckPool pool;
+    private final HealthTracker tracker;
+    private final RegistryOutage outage;
+    private final StatusWriter writer;
     private final ReentrantLock roundLock = new ReentrantLock();
     private final AtomicReference<Map<String, List<InstanceHealth>>> results = new AtomicReference<>(Map.of());
-    private final Object lifecycle = new Object();
-    // Guarded by roundLock.
-    private Map<Key, Tracked> tracked = new HashMap<>();
-    private boolean registryFailing;
-    // Guarded by lifecycle.
-    private ScheduledExecutorService scheduler;
-    private ScheduledFuture<?> schedule;
-    private boolean started;
-    private volatile boolean closed;
 
-    private ActiveHealthChecker(Builder builder) {
-        this.registry = builder.registry;
-        this.check = builder.check;
-        this.services = Set.copyOf(builder.services);
-        this.interval = builder.interval;
-        this.thresholds = builder.thresholds;
-        this.leaseTtl = builder.leaseTtl;
-        this.clock = builder.clock;
-        this.injectedScheduler = builder.scheduler;
-        AtomicInteger threadNumber = new AtomicInteger();
-        // Threads are started on demand by the first round, and end after 30 s without work.
-        this.pool = new ThreadPoolExecutor(builder.concurrency, builder.concurrency, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "beacon-health-check-" + threadNumber.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        this.pool.allowCoreThreadTimeOut(true);
+    private ActiveHealthChecker(CheckerSettings settings) {
+        this.settings = settings;
+        this.schedule = new RoundSchedule("beacon-health-checker", settings.interval(), settings.scheduler());
+        this.pool = new CheckPool(settings.check(), settings.concurrency(), settings.interval(), "beacon-health-check");
+        this.tracker = new HealthTracker(settings.thresholds());
+        this.outage = new RegistryOutage(settings.registry(), settings.interval());
+        this.writer = new StatusWriter(settings.registry(), settings.leaseTtl(), outage);
     }
 
     /**
@@ -135,23 +100,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
      * @throws IllegalStateException if already started or closed
      */
     public ActiveHealthChecker start() {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("health checker is closed; build a new one");
-            }
-            if (started) {
-                throw new IllegalStateException("health checker is already started");
-            }
-            started = true;
-            scheduler = injectedScheduler != null ? injectedScheduler : Executors.newSingleThreadScheduledExecutor(
-                    runnable -> {
-                        Thread thread = new Thread(runnable, "beacon-health-checker");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
-            schedule = scheduler.scheduleWithFixedDelay(this::scheduledRound, 0, interval.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        }
+        schedule.start(this::round);
         return this;
     }
 
@@ -162,7 +111,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
      * @throws IllegalStateException if closed
      */
     public void checkNow() {
-        if (closed) {
+        if (schedule.isClosed()) {
             throw new IllegalStateException("health checker is closed");
         }
         round();
@@ -179,47 +128,35 @@ public final class ActiveHealthChecker implements AutoCloseable {
                 .filter(health -> health.instance().id().equals(id)).findFirst();
     }
 
-    private void scheduledRound() {
-        try {
-            round();
-        } catch (Throwable t) {
-            // Never let an exception end the schedule.
-            log.warn("health check round failed; the next one runs in {} ms", interval.toMillis(), t);
-        }
-    }
-
+    /** One round: read the instances, check them all, write the status changes, publish the results. */
     private void round() {
         roundLock.lock();
         try {
-            if (closed) {
+            if (schedule.isClosed()) {
                 return;
             }
-            List<ServiceInstance> instances = readInstances();
-            if (instances == null) {
+            Optional<List<ServiceInstance>> read = readInstances();
+            if (read.isEmpty()) {
                 return;
             }
-            long deadline = System.nanoTime() + interval.toNanos();
-            List<Future<HealthCheck.Result>> futures = new ArrayList<>(instances.size());
-            for (ServiceInstance instance : instances) {
-                try {
-                    futures.add(pool.submit(() -> checkSafely(instance)));
-                } catch (RejectedExecutionException e) {
-                    return; // closed while the round ran
-                }
+            List<ServiceInstance> instances = read.get();
+            Optional<List<HealthCheck.Result>> checked = pool.checkAll(instances,
+                    System.nanoTime() + settings.interval().toNanos());
+            if (checked.isEmpty()) {
+                return; // closed while the round ran
             }
-            Map<Key, Tracked> next = new HashMap<>();
+            tracker.beginRound();
             Map<String, List<InstanceHealth>> snapshot = new TreeMap<>();
             for (int i = 0; i < instances.size(); i++) {
-                ServiceInstance instance = instances.get(i);
-                HealthCheck.Result result = await(futures.get(i), deadline);
-                if (closed) {
+                if (schedule.isClosed()) {
                     return;
                 }
-                Key key = new Key(instance.service(), instance.id());
-                InstanceHealth health = apply(instance, result, tracked.get(key), next, key);
+                ServiceInstance instance = instances.get(i);
+                HealthCheck.Result result = checked.get().get(i);
+                InstanceHealth health = apply(instance, result);
                 snapshot.computeIfAbsent(instance.service(), s -> new ArrayList<>()).add(health);
             }
-            tracked = next; // instances no longer listed are forgotten
+            tracker.endRound();
             Map<String, List<InstanceHealth>> published = new LinkedHashMap<>();
             snapshot.forEach((service, list) -> {
                 list.sort(Comparator.comparing(health -> health.instance().id()));
@@ -231,141 +168,53 @@ public final class ActiveHealthChecker implements AutoCloseable {
         }
     }
 
-    /** The instances to check, or null when the registry cannot be read (reported once per outage). */
-    private List<ServiceInstance> readInstances() {
+    /** The instances to check; empty when the registry cannot be read (reported once per outage). */
+    private Optional<List<ServiceInstance>> readInstances() {
         try {
             List<ServiceInstance> instances = new ArrayList<>();
-            if (services.isEmpty()) {
-                registry.snapshot().values().forEach(instances::addAll);
+            if (settings.services().isEmpty()) {
+                settings.registry().snapshot().values().forEach(instances::addAll);
             } else {
-                for (String service : services) {
-                    instances.addAll(registry.instances(service));
+                for (String service : settings.services()) {
+                    instances.addAll(settings.registry().instances(service));
                 }
             }
-            registryWorked();
-            return instances;
+            outage.worked();
+            return Optional.of(instances);
         } catch (RuntimeException e) {
-            registryFailed("reading the instances", e);
-            return null;
+            outage.failed("reading the instances", e);
+            return Optional.empty();
         }
     }
 
-    private HealthCheck.Result checkSafely(ServiceInstance instance) {
-        try {
-            return Objects.requireNonNull(check.check(instance), "the health check returned null");
-        } catch (RuntimeException e) {
-            return HealthCheck.Result.fail(check + " threw " + e, Duration.ZERO);
-        }
-    }
-
-    private HealthCheck.Result await(Future<HealthCheck.Result> future, long deadline) {
-        try {
-            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            return HealthCheck.Result.fail("no result within the interval of " + interval.toMillis() + " ms",
-                    interval);
-        } catch (ExecutionException | CancellationException e) {
-            return HealthCheck.Result.fail("check failed: " + e, Duration.ZERO);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            return HealthCheck.Result.fail("interrupted", Duration.ZERO);
-        }
-    }
-
-    private InstanceHealth apply(ServiceInstance instance, HealthCheck.Result result, Tracked previous,
-                                 Map<Key, Tracked> next, Key key) {
-        Status registered = instance.status();
-        HealthState state = previous == null ? HealthState.starting() : previous.state();
-        boolean downedByChecker = previous != null && previous.downedByChecker() && registered == Status.DOWN;
-        if (state.status() == Status.STARTING) {
-            // Never passed under this checker: take over what the owner says, so that an UP instance can fall.
-            state = state.withStatus(HealthState.assuming(registered).status());
-        }
-        state = thresholds.next(state, result.passed());
-        ServiceInstance shown = instance;
-        if (registered == Status.UP && state.status() == Status.DOWN) {
-            ServiceInstance written = write(instance, Status.DOWN);
-            if (written != null) {
-                shown = written;
-                downedByChecker = true;
+    /** Takes one result into the rise/fall state, writes the status change it calls for, and says what it found. */
+    private InstanceHealth apply(ServiceInstance instance, HealthCheck.Result result) {
+        HealthTracker.Step step = tracker.step(instance, result.passed());
+        Optional<ServiceInstance> written = step.write().flatMap(status -> writer.write(instance, status));
+        tracker.remember(instance, step, written.isPresent());
+        written.ifPresent(shown -> {
+            if (shown.status() == Status.DOWN) {
                 log.info("{} id={} at {} is now DOWN: {} ({} failures in a row)", instance.service(),
-                        instance.id(), instance.address(), result.detail(), state.failures());
-            }
-        } else if (registered == Status.DOWN && downedByChecker && state.status() == Status.UP) {
-            ServiceInstance written = write(instance, Status.UP);
-            if (written != null) {
-                shown = written;
-                downedByChecker = false;
+                        instance.id(), instance.address(), result.detail(), step.state().failures());
+            } else {
                 log.info("{} id={} at {} is now UP again: {} ({} passes in a row)", instance.service(),
-                        instance.id(), instance.address(), result.detail(), state.passes());
+                        instance.id(), instance.address(), result.detail(), step.state().passes());
             }
-        }
-        next.put(key, new Tracked(state, downedByChecker));
-        return new InstanceHealth(shown, state, result, clock.instant());
-    }
-
-    /**
-     * Re-registers the instance as it is now with {@code status}; returns what was written, or null if the instance
-     * is gone, its owner changed its status meanwhile, or the registry failed (then the next round tries again).
-     */
-    private ServiceInstance write(ServiceInstance seen, Status status) {
-        try {
-            Optional<ServiceInstance> current = registry.instances(seen.service()).stream()
-                    .filter(i -> i.id().equals(seen.id())).findFirst();
-            registryWorked();
-            if (current.isEmpty() || current.get().status() != seen.status()) {
-                return null;
-            }
-            ServiceInstance updated = current.get().withStatus(status);
-            registry.register(updated, leaseTtl);
-            return updated;
-        } catch (RuntimeException e) {
-            registryFailed("marking " + seen.service() + " id=" + seen.id() + " " + status, e);
-            return null;
-        }
-    }
-
-    private void registryFailed(String operation, RuntimeException e) {
-        if (!registryFailing) {
-            registryFailing = true;
-            log.warn("health checker: registry {} failed {}; retrying every round ({} ms)", registry, operation,
-                    interval.toMillis(), e);
-        } else {
-            log.debug("health checker: registry {} still failing ({})", registry, operation, e);
-        }
-    }
-
-    private void registryWorked() {
-        if (registryFailing) {
-            registryFailing = false;
-            log.info("health checker: registry {} works again", registry);
-        }
+        });
+        return new InstanceHealth(written.orElse(instance), step.state(), result, settings.clock().instant());
     }
 
     /** Stops the rounds and the checks in flight. Idempotent; does not close the registry or an injected scheduler. */
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (schedule != null) {
-                schedule.cancel(true);
-            }
-            if (scheduler != null && scheduler != injectedScheduler) {
-                scheduler.shutdownNow();
-            }
-            pool.shutdownNow();
-        }
+        schedule.close();
+        pool.close();
     }
 
     @Override
     public String toString() {
-        return "ActiveHealthChecker[" + check + " every " + interval.toMillis() + " ms on " + registry
-                + (services.isEmpty() ? "" : " for " + services) + "]";
+        return "ActiveHealthChecker[" + settings.check() + " every " + settings.interval().toMillis() + " ms on "
+                + settings.registry() + (settings.services().isEmpty() ? "" : " for " + settings.services()) + "]";
     }
 
     /** Configures an {@link ActiveHealthChecker}; setters fail fast, naming the bad value. Not thread-safe. */
@@ -445,7 +294,8 @@ public final class ActiveHealthChecker implements AutoCloseable {
 
         /** Builds the checker; starts nothing. */
         public ActiveHealthChecker build() {
-            return new ActiveHealthChecker(this);
+            return new ActiveHealthChecker(new CheckerSettings(registry, check, services, interval, thresholds,
+                    leaseTtl, concurrency, clock, Optional.ofNullable(scheduler)));
         }
     }
 }

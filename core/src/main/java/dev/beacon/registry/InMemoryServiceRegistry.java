@@ -2,6 +2,7 @@ package dev.beacon.registry;
 
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.spi.WatchHub;
+import dev.beacon.support.DaemonThreads;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,9 +21,10 @@ import java.util.function.Consumer;
 
 /**
  * A registry inside this JVM ({@code memory:}): for tests and for apps that discover only themselves. Leases are
- * measured against an injected {@link Clock}. Expired instances are never returned; they are swept (and
- * {@link RegistryEvent.Type#EXPIRED} events published) by {@link #sweep()}, which a daemon thread calls every
- * {@code sweepInterval} while anyone watches. Thread-safe; reads are always current.
+ * timed by an injected {@link Clock}. Expired instances are never returned; they are swept, and
+ * {@link RegistryEvent.Type#EXPIRED} events published, every {@code sweepInterval} by a daemon thread that runs
+ * while anyone watches (a test that moves a fake clock sees the events within one interval). Thread-safe; reads are
+ * always current.
  */
 public final class InMemoryServiceRegistry implements ServiceRegistry {
 
@@ -40,9 +43,10 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
         this(Clock.systemUTC(), Duration.ofMillis(100));
     }
 
+    /** A registry on {@code clock}, swept every {@code sweepInterval} (at least 1 ms) while watched. */
     public InMemoryServiceRegistry(Clock clock, Duration sweepInterval) {
-        this.clock = java.util.Objects.requireNonNull(clock, "clock");
-        this.sweepInterval = java.util.Objects.requireNonNull(sweepInterval, "sweepInterval");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sweepInterval = Objects.requireNonNull(sweepInterval, "sweepInterval");
     }
 
     @Override
@@ -160,7 +164,7 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
     @Override
     public Subscription watch(String service, Consumer<RegistryEvent> listener) {
         ServiceInstance.checkServiceName(service);
-        java.util.Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(listener, "listener");
         checkOpen();
         Subscription subscription = hub.add(service, listener);
         startSweeper();
@@ -168,7 +172,7 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
     }
 
     /** Removes expired leases and publishes an {@link RegistryEvent.Type#EXPIRED} event for each. */
-    public void sweep() {
+    void sweep() {
         long now = clock.millis();
         services.forEach((service, leases) -> leases.forEach((id, lease) -> {
             if (lease.expiresAtMillis() <= now && leases.remove(id, lease)) {
@@ -181,11 +185,8 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
         if (sweeper == null) {
             synchronized (this) {
                 if (sweeper == null && !closed) {
-                    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                        Thread thread = new Thread(runnable, "beacon-memory-registry-sweeper");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+                    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                            DaemonThreads.named("beacon-memory-registry-sweeper"));
                     long period = Math.max(1, sweepInterval.toMillis());
                     executor.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
                     sweeper = executor;

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.beacon.balance.TestEndpoints.finished;
+import static dev.beacon.balance.TestEndpoints.started;
 import static dev.beacon.balance.TestEndpoints.busy;
 import static dev.beacon.balance.TestEndpoints.endpoints;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,7 +66,7 @@ class LeastInFlightBalancerTest {
         LoadBalancer balancer = LoadBalancer.leastInFlight();
 
         for (int i = 0; i < 30; i++) {
-            balancer.choose(list, null).callStarted();
+            started(balancer.choose(list, null));
         }
 
         assertThat(list).allSatisfy(e -> assertThat(e.inFlight()).isEqualTo(10));
@@ -78,8 +80,8 @@ class LeastInFlightBalancerTest {
         LoadBalancer balancer = LoadBalancer.leastInFlight();
         assertThat(balancer.choose(list, null)).isSameAs(list.get(0));
 
-        list.get(1).callFinished(1_000);
-        list.get(1).callFinished(1_000);
+        finished(list.get(1), 1_000);
+        finished(list.get(1), 1_000);
 
         assertThat(balancer.choose(list, null)).isSameAs(list.get(1));
     }

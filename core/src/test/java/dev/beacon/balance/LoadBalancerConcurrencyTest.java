@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import static dev.beacon.balance.TestEndpoints.finished;
+import static dev.beacon.balance.TestEndpoints.started;
 import static dev.beacon.balance.TestEndpoints.endpoint;
 import static dev.beacon.balance.TestEndpoints.endpoints;
 import static dev.beacon.balance.TestEndpoints.weighted;
@@ -156,11 +158,11 @@ class LoadBalancerConcurrencyTest {
             for (int i = 0; i < CALLS_PER_THREAD; i++) {
                 Endpoint chosen = balancer.get().choose(list, "k" + (i % 997));
                 if (track) {
-                    chosen.callStarted();
+                    started(chosen);
                 }
                 local[list.indexOf(chosen)]++;
                 if (track) {
-                    chosen.callFinished(1_000 + i % 100);
+                    finished(chosen, 1_000 + i % 100);
                 }
             }
             for (int e = 0; e < local.length; e++) {

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.List;
 
+import static dev.beacon.balance.TestEndpoints.finished;
+import static dev.beacon.balance.TestEndpoints.started;
 import static dev.beacon.balance.TestEndpoints.busy;
 import static dev.beacon.balance.TestEndpoints.chiSquare;
 import static dev.beacon.balance.TestEndpoints.counts;
@@ -42,10 +44,10 @@ class PowerOfTwoChoicesBalancerTest {
     @Test
     void choose_sameInFlightDifferentLatency_prefersTheFaster() {
         List<Endpoint> list = endpoints(2);
-        list.get(0).callStarted();
-        list.get(0).callFinished(10_000_000);
-        list.get(1).callStarted();
-        list.get(1).callFinished(1_000_000);
+        started(list.get(0));
+        finished(list.get(0), 10_000_000);
+        started(list.get(1));
+        finished(list.get(1), 1_000_000);
         LoadBalancer balancer = LoadBalancer.powerOfTwoChoices();
 
         for (int i = 0; i < 1_000; i++) {
@@ -57,11 +59,11 @@ class PowerOfTwoChoicesBalancerTest {
     void choose_latencyTimesInFlight_lowerProductWins() {
         // cost = (inFlight + 1) × latency: 2 × 10 ms = 20 ms against 5 × 1 ms = 5 ms.
         List<Endpoint> list = endpoints(2);
-        list.get(0).callStarted();
-        list.get(0).callFinished(10_000_000);
+        started(list.get(0));
+        finished(list.get(0), 10_000_000);
         busy(list.get(0), 1);
-        list.get(1).callStarted();
-        list.get(1).callFinished(1_000_000);
+        started(list.get(1));
+        finished(list.get(1), 1_000_000);
         busy(list.get(1), 4);
         LoadBalancer balancer = LoadBalancer.powerOfTwoChoices();
 
@@ -73,8 +75,8 @@ class PowerOfTwoChoicesBalancerTest {
     @Test
     void choose_newEndpointWithoutLatencySample_comparedOnInFlightOnly() {
         List<Endpoint> list = endpoints(2);
-        list.get(0).callStarted();
-        list.get(0).callFinished(50_000_000);
+        started(list.get(0));
+        finished(list.get(0), 50_000_000);
         LoadBalancer balancer = LoadBalancer.powerOfTwoChoices();
 
         busy(list.get(1), 2);

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static dev.beacon.balance.TestEndpoints.withWeight;
 import static dev.beacon.balance.TestEndpoints.endpoints;
 import static dev.beacon.balance.TestEndpoints.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,7 +90,7 @@ class SmoothWeightedRoundRobinBalancerTest {
         LoadBalancer balancer = LoadBalancer.weightedRoundRobin();
         List<Endpoint> before = weighted(1, 1);
         choices(balancer, before, 5);
-        List<Endpoint> after = List.of(before.get(0).withWeight(3), before.get(1));
+        List<Endpoint> after = List.of(withWeight(before.get(0), 3), before.get(1));
 
         List<Endpoint> chosen = choices(balancer, after, 400);
 

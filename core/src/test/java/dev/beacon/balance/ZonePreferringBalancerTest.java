@@ -1,5 +1,6 @@
 package dev.beacon.balance;
 
+import dev.beacon.Status;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -40,6 +41,44 @@ class ZonePreferringBalancerTest {
         }
 
         assertThat(chosen).containsExactlyElementsOf(list);
+    }
+
+    /**
+     * Regression: the balancer kept to the local zone whenever it had endpoints, UP or not, while the discovery
+     * client's {@code localZone} fell back once none was UP; both now follow {@code ZonePreference}.
+     */
+    @Test
+    void choose_localZoneHasInstancesButNoneUp_fallsBackToTheOtherZones() {
+        List<Endpoint> mixed = List.of(
+                endpoint("a-1", Map.of("zone", "eu-1a"), Status.DOWN),
+                endpoint("b-1", Map.of("zone", "eu-1b")),
+                endpoint("a-2", Map.of("zone", "eu-1a"), Status.STARTING),
+                endpoint("b-2", Map.of("zone", "eu-1b")));
+        LoadBalancer balancer = LoadBalancer.zonePreferring("eu-1a", LoadBalancer.roundRobin());
+
+        List<Endpoint> chosen = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            chosen.add(balancer.choose(mixed, null));
+        }
+
+        assertThat(chosen).containsExactlyElementsOf(mixed);
+    }
+
+    @Test
+    void choose_oneLocalUp_onlyTheLocalOnes() {
+        List<Endpoint> mixed = List.of(
+                endpoint("a-1", Map.of("zone", "eu-1a"), Status.DOWN),
+                endpoint("b-1", Map.of("zone", "eu-1b")),
+                endpoint("a-2", Map.of("zone", "eu-1a")));
+        List<List<Endpoint>> seen = new ArrayList<>();
+        LoadBalancer recording = (endpoints, key) -> {
+            seen.add(endpoints);
+            return endpoints.get(0);
+        };
+
+        LoadBalancer.zonePreferring("eu-1a", recording).choose(mixed, null);
+
+        assertThat(seen.get(0)).containsExactly(mixed.get(0), mixed.get(2));
     }
 
     @Test

@@ -111,6 +111,60 @@ class DiscoveryClientTest {
         await().atMost(Duration.ofSeconds(1)).until(() -> chosenIds(client, 10).equals(Set.of("us-a")));
     }
 
+    /**
+     * Regression: the client kept to the local zone while one of its instances was UP, even an ejected one; with
+     * none healthy there it went into panic mode inside the zone and sent every call to the ejected instance.
+     */
+    @Test
+    void localZone_onlyLocalInstanceEjected_fallsBackToTheOtherZones() {
+        registry.register(instance("eu-a", Status.UP, Map.of("zone", "eu")), Duration.ofMinutes(5));
+        registry.register(instance("us-a", Status.UP, Map.of("zone", "us")), Duration.ofMinutes(5));
+        registry.register(instance("us-b", Status.UP, Map.of("zone", "us")), Duration.ofMinutes(5));
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).localZone("eu")
+                .outlierEjection(1, Duration.ofSeconds(30), Duration.ofMinutes(1), 0.5));
+        assertThat(chosenIds(client, 4)).containsExactly("eu-a");
+
+        fail(client, 1);
+
+        assertThat(client.view("orders").ejected()).containsExactly("eu-a");
+        assertThat(client.view("orders").panic()).isFalse();
+        assertThat(chosenIds(client, 4)).containsExactly("us-a", "us-b");
+    }
+
+    /**
+     * Regression: panic mode was decided inside the local zone, so one UP instance beside two DOWN ones there sent
+     * two calls in three to DOWN instances while the other zone was healthy. It is decided over all zones now.
+     */
+    @Test
+    void localZone_mostLocalInstancesDown_noPanicWhileOtherZonesAreHealthy() {
+        registry.register(instance("eu-a", Status.UP, Map.of("zone", "eu")), Duration.ofMinutes(5));
+        registry.register(instance("eu-b", Status.DOWN, Map.of("zone", "eu")), Duration.ofMinutes(5));
+        registry.register(instance("eu-c", Status.DOWN, Map.of("zone", "eu")), Duration.ofMinutes(5));
+        for (String id : List.of("us-a", "us-b", "us-c")) {
+            registry.register(instance(id, Status.UP, Map.of("zone", "us")), Duration.ofMinutes(5));
+        }
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).localZone("eu"));
+
+        assertThat(client.view("orders").panic()).isFalse();
+        assertThat(chosenIds(client, 6)).containsExactly("eu-a");
+    }
+
+    /** One rule for both ways of preferring a zone: a local zone with instances but none UP fails over. */
+    @Test
+    void localZone_localInstancesNoneUp_clientAndZonePreferringBalancerChooseAlike() {
+        registry.register(instance("eu-a", Status.DOWN, Map.of("zone", "eu")), Duration.ofMinutes(5));
+        registry.register(instance("us-a", Status.UP, Map.of("zone", "us")), Duration.ofMinutes(5));
+        registry.register(instance("us-b", Status.UP, Map.of("zone", "us")), Duration.ofMinutes(5));
+        DiscoveryClient byClient = client(DiscoveryClient.builder(registry).localZone("eu").panicThreshold(0.9));
+        DiscoveryClient byBalancer = client(DiscoveryClient.builder(registry).panicThreshold(0.9)
+                .balancer(() -> dev.beacon.balance.LoadBalancer.zonePreferring("eu",
+                        dev.beacon.balance.LoadBalancer.roundRobin())));
+
+        assertThat(byClient.view("orders").panic()).as("2 of 3 healthy, under 90 %: all are routable").isTrue();
+        assertThat(chosenIds(byClient, 9)).containsExactly("eu-a", "us-a", "us-b");
+        assertThat(chosenIds(byBalancer, 9)).containsExactly("eu-a", "us-a", "us-b");
+    }
+
     @Test
     void panicThreshold_fewHealthy_balancesOverAllAndSaysSo() {
         register("a");
@@ -217,6 +271,118 @@ class DiscoveryClientTest {
         second.close();
         assertThat(seen.get().get(0).inFlight()).isZero();
         assertThat(seen.get().get(0).latencyNanos()).isPositive();
+    }
+
+    @Test
+    void call_functionReturns_resultReturnedAndCountedAsSuccess() {
+        register("a");
+        register("b");
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).balancer(() -> pick("a"))
+                .outlierEjection(2, Duration.ofSeconds(30), Duration.ofMinutes(1), 0.5));
+
+        // No try and no throws clause: a function without checked exceptions makes call() throw none.
+        String id = client.call("orders", ServiceInstance::id);
+        failByCall(client, 1);
+        String keyed = client.call("orders", "key-1", instance -> instance.id() + "!");
+        failByCall(client, 1);
+
+        assertThat(id).isEqualTo("a");
+        assertThat(keyed).isEqualTo("a!");
+        assertThat(client.view("orders").ejected()).as("each success ends the run of failures").isEmpty();
+    }
+
+    /**
+     * Regression: with {@code try (Call call = client.begin(...))} an exception thrown in the block counted as a
+     * success unless the caller remembered {@code failed()}; {@code call()} records it itself.
+     */
+    @Test
+    void call_functionThrowsCheckedException_rethrownUnchangedAndCountedAsFailure() {
+        register("a");
+        register("b");
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).balancer(() -> pick("a"))
+                .outlierEjection(2, Duration.ofSeconds(30), Duration.ofMinutes(1), 0.5));
+        java.io.IOException refused = new java.io.IOException("connection refused");
+
+        for (int i = 0; i < 2; i++) {
+            java.io.IOException thrown = assertThrows(java.io.IOException.class,
+                    () -> client.call("orders", instance -> {
+                        throw refused;
+                    }));
+            assertThat(thrown).isSameAs(refused);
+        }
+
+        assertThat(client.view("orders").ejected()).containsExactly("a");
+    }
+
+    @Test
+    void call_functionThrowsErrorOrRuntimeException_countedAsFailure() {
+        register("a");
+        register("b");
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).balancer(() -> pick("a"))
+                .outlierEjection(2, Duration.ofSeconds(30), Duration.ofMinutes(1), 0.5));
+
+        assertThrows(IllegalStateException.class, () -> client.call("orders", instance -> {
+            throw new IllegalStateException("bad answer");
+        }));
+        assertThrows(AssertionError.class, () -> client.call("orders", instance -> {
+            throw new AssertionError("broken");
+        }));
+
+        assertThat(client.view("orders").ejected()).containsExactly("a");
+    }
+
+    @Test
+    void call_running_countsInFlightAndThenLatency() {
+        register("a");
+        AtomicReference<List<Endpoint>> seen = new AtomicReference<>();
+        DiscoveryClient client = client(DiscoveryClient.builder(registry)
+                .balancer(() -> (endpoints, key) -> {
+                    seen.set(endpoints);
+                    return endpoints.get(0);
+                }));
+
+        int inFlightDuringCall = client.call("orders", instance -> seen.get().get(0).inFlight());
+
+        assertThat(inFlightDuringCall).isEqualTo(1);
+        assertThat(seen.get().get(0).inFlight()).isZero();
+        assertThat(seen.get().get(0).latencyNanos()).isPositive();
+    }
+
+    @Test
+    void call_noRoutableInstance_throwsWithoutRunningTheFunction() {
+        registry.register(instance("down", Status.DRAINING, Map.of()), Duration.ofMinutes(5));
+        DiscoveryClient client = client(DiscoveryClient.builder(registry));
+        AtomicBoolean ran = new AtomicBoolean();
+
+        NoInstanceAvailableException e = assertThrows(NoInstanceAvailableException.class,
+                () -> client.call("orders", instance -> ran.getAndSet(true)));
+
+        assertThat(ran).isFalse();
+        assertThat(e).hasMessage("no UP instance of 'orders' is registered in memory: that passes the client's "
+                + "filter (known: 1)");
+    }
+
+    @Test
+    void call_keyGiven_passedToTheBalancer() {
+        register("a");
+        List<String> keys = new ArrayList<>();
+        DiscoveryClient client = client(DiscoveryClient.builder(registry).balancer(() -> (endpoints, key) -> {
+            keys.add(key);
+            return endpoints.get(0);
+        }));
+
+        client.call("orders", "user-7", ServiceInstance::id);
+        client.call("orders", ServiceInstance::id);
+
+        assertThat(keys).containsExactly("user-7", null);
+    }
+
+    private static void failByCall(DiscoveryClient client, int times) {
+        for (int i = 0; i < times; i++) {
+            assertThrows(IllegalStateException.class, () -> client.call("orders", instance -> {
+                throw new IllegalStateException("refused");
+            }));
+        }
     }
 
     @Test

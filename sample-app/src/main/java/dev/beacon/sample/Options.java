@@ -10,8 +10,8 @@ import java.util.Optional;
  *
  * @param port              port to listen on, 0 (the default) for any free port
  * @param name              shown in responses; defaults to {@code sample-app}
- * @param registryUri       where {@code /call} and {@code /lookup} look services up; defaults to
- *                          {@link Registries#DEFAULT_URI}. The app never registers itself: the agent does.
+ * @param registryUri       the registry of the discovery client that {@code /call} and {@code /lookup} ask; defaults
+ *                          to {@link Registries#DEFAULT_URI}. The app never registers itself: the agent does.
  * @param checkDeregistered service under which a shutdown hook reports whether this app is still registered
  */
 record Options(int port, String name, String registryUri, Optional<String> checkDeregistered) {

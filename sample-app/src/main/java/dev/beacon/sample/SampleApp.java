@@ -1,5 +1,6 @@
 package dev.beacon.sample;
 
+import dev.beacon.client.DiscoveryClient;
 import dev.beacon.registry.Registries;
 import dev.beacon.registry.RegistryUris;
 import dev.beacon.registry.ServiceRegistry;
@@ -12,7 +13,8 @@ import java.util.List;
 /**
  * A plain HTTP app for trying Beacon out. It never registers itself: run it with the Beacon agent
  * ({@code -javaagent:beacon-agent.jar=service=...}) to have it registered from outside. It uses Beacon's core library
- * only to look other services up ({@code /call/...}, {@code /lookup/...}); see {@link SampleServer} for the pages.
+ * only to look other services up, as any application would: a {@link DiscoveryClient} over the registry, asked by
+ * {@code /call/...} and {@code /lookup/...} (see {@link ServiceCaller}); see {@link SampleServer} for the pages.
  *
  * <p>Prints {@code listening on <port>} once it serves, and {@code stopping} when the JVM shuts down. Exit codes:
  * 2 for bad arguments, 1 when the port cannot be bound.
@@ -40,11 +42,13 @@ public final class SampleApp {
             System.exit(2);
             return;
         }
+        DiscoveryClient client = DiscoveryClient.builder(registry).build();
         SampleServer server;
         try {
-            server = SampleServer.start(options.port(), options.name(), new ServiceCaller(registry, CALL_TIMEOUT));
+            server = SampleServer.start(options.port(), options.name(), new ServiceCaller(client, CALL_TIMEOUT));
         } catch (IOException e) {
             System.err.println("sample-app: cannot listen on port " + options.port() + ": " + e.getMessage());
+            client.close();
             registry.close();
             System.exit(1);
             return;
@@ -54,6 +58,7 @@ public final class SampleApp {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             printLine(System.out, "stopping");
             server.close();
+            client.close();
             registry.close();
         }, "sample-app-stop"));
         options.checkDeregistered().ifPresent(service -> Runtime.getRuntime().addShutdownHook(new Thread(

@@ -22,9 +22,10 @@ import java.util.stream.Collectors;
  *   <li>{@code GET /} — {@code <name> on port <port>}</li>
  *   <li>{@code GET /health} — 200 {@code UP}, or 503 {@code DOWN} after {@code POST /health/down};
  *       {@code POST /health/up} sets it back</li>
- *   <li>{@code GET /call/{service}} — the answer of an UP instance of {@code service} with {@code (via host:port)},
- *       or 503 saying why there is none</li>
- *   <li>{@code GET /lookup/{service}} — one line {@code id host:port status} per live instance</li>
+ *   <li>{@code GET /call/{service}} — the answer of an instance of {@code service} that the discovery client chose,
+ *       with {@code (via host:port)}; 503 saying why when there is none or the call failed</li>
+ *   <li>{@code GET /lookup/{service}} — one line {@code id host:port status} per instance the registry lists, in any
+ *       status, ordered by id</li>
  * </ul>
  * Other methods get 405, other paths 404. Thread-safe. Started by {@link #start}; {@link #close} is idempotent.
  */
@@ -151,7 +152,7 @@ final class SampleServer implements AutoCloseable {
 
     /**
      * Waits up to two seconds for requests in flight, then stops listening and releases the threads. Does not close
-     * the caller's registry.
+     * the caller's discovery client.
      */
     @Override
     public void close() {

@@ -2,8 +2,8 @@ package dev.beacon.sample;
 
 import dev.beacon.DiscoveryException;
 import dev.beacon.ServiceInstance;
-import dev.beacon.Status;
-import dev.beacon.registry.ServiceRegistry;
+import dev.beacon.client.DiscoveryClient;
+import dev.beacon.client.NoInstanceAvailableException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,64 +12,58 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Looks services up in a registry through Beacon's core library and calls one of their {@link Status#UP} instances
- * over HTTP, round robin per service. A stand-in for the real balancer and client that come later. Thread-safe; reads
- * are as fresh as the registry's. Does not own the registry: whoever opened it closes it.
+ * Looks services up and calls them through Beacon's {@link DiscoveryClient}: the way an application uses the core
+ * library. {@link DiscoveryClient#call} picks a routable instance (UP, not ejected; round robin by default), runs the
+ * request, and records its outcome: a call that throws counts as a failure, and an instance that fails five times in
+ * a row is left out for a while. Lookups read the client's snapshot, which the registry's events keep current.
+ * Thread-safe. Does not own the client: whoever built it closes it.
  */
 final class ServiceCaller {
 
-    private final ServiceRegistry registry;
+    private final DiscoveryClient client;
     private final Duration timeout;
-    private final HttpClient client;
-    private final Map<String, AtomicInteger> nextIndex = new ConcurrentHashMap<>();
+    private final HttpClient http;
 
     /** {@code timeout} bounds both connecting to an instance and waiting for its answer. */
-    ServiceCaller(ServiceRegistry registry, Duration timeout) {
-        this.registry = Objects.requireNonNull(registry, "registry");
+    ServiceCaller(DiscoveryClient client, Duration timeout) {
+        this.client = Objects.requireNonNull(client, "client");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.client = HttpClient.newBuilder()
+        this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .build();
     }
 
     /**
-     * The live instances of {@code service} in any status, ordered by id.
+     * Every instance of {@code service} the registry lists, in any status, ordered by id.
      *
      * @throws IllegalArgumentException if {@code service} is not a valid service name
-     * @throws DiscoveryException       if the registry cannot be read
      */
     List<ServiceInstance> instances(String service) {
-        return registry.instances(service);
+        return client.view(service).known();
     }
 
     /**
-     * Calls {@code /} on the next UP instance of {@code service}.
+     * Calls {@code /} on an instance of {@code service} that the client chooses.
      *
      * @return the instance's answer followed by {@code (via host:port)}
-     * @throws IllegalArgumentException if {@code service} is not a valid service name
-     * @throws DiscoveryException       saying why when no instance is UP, the registry cannot be read, or the call
-     *                                  fails or answers other than 200
+     * @throws IllegalArgumentException      if {@code service} is not a valid service name
+     * @throws NoInstanceAvailableException  if no instance is routable
+     * @throws DiscoveryException            saying why when the call fails or answers other than 200
      */
     String call(String service) {
-        List<ServiceInstance> up = instances(service).stream().filter(i -> i.status() == Status.UP).toList();
-        if (up.isEmpty()) {
-            throw new DiscoveryException("no UP instance of '" + service + "' is registered in " + registry);
-        }
-        int index = nextIndex.computeIfAbsent(service, s -> new AtomicInteger()).getAndIncrement();
-        ServiceInstance target = up.get(Math.floorMod(index, up.size()));
+        return client.call(service, instance -> get(service, instance));
+    }
+
+    private String get(String service, ServiceInstance target) {
         String where = service + " at " + target.address();
-        // A zone id in an IPv6 literal must be escaped in a URI.
-        URI uri = URI.create("http://" + target.address().replace("%", "%25") + "/");
+        URI uri = target.uri("http").resolve("/");
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new DiscoveryException(where + " answered HTTP " + response.statusCode() + ": "
                         + abbreviate(response.body()));

@@ -3,6 +3,7 @@ package dev.beacon.sample;
 import com.sun.net.httpserver.HttpServer;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
+import dev.beacon.client.DiscoveryClient;
 import dev.beacon.registry.InMemoryServiceRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,12 +27,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SampleServerTest {
 
     private final InMemoryServiceRegistry registry = new InMemoryServiceRegistry();
+    private final DiscoveryClient client = DiscoveryClient.builder(registry).build();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<SampleServer> servers = new ArrayList<>();
 
     @AfterEach
     void closeAll() {
         servers.forEach(SampleServer::close);
+        client.close();
         registry.close();
     }
 
@@ -191,6 +194,42 @@ class SampleServerTest {
     }
 
     @Test
+    void call_instanceRegisteredAfterTheFirstCall_reachedThroughTheClientsWatch() throws Exception {
+        SampleServer payments = start("payments-1");
+        SampleServer orders = start("orders-1");
+        assertThat(send(orders, "GET", "/call/payments").statusCode()).isEqualTo(503);
+
+        register("p1", payments.port(), Status.UP);
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> send(orders, "GET", "/call/payments").statusCode() == 200);
+        assertThat(send(orders, "GET", "/lookup/payments").body()).isEqualTo("p1 127.0.0.1:" + payments.port() + " UP\n");
+    }
+
+    /** The calls go through the discovery client, which takes an instance that keeps failing out of rotation. */
+    @Test
+    void call_instanceFailingRepeatedly_isEjectedAndTheOtherOneAnswers() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        SampleServer up = start("payments-up");
+        register("a-gone", closedPort, Status.UP);
+        register("b-up", up.port(), Status.UP);
+        SampleServer orders = start("orders-1");
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            statuses.add(send(orders, "GET", "/call/payments").statusCode());
+        }
+
+        assertThat(statuses.subList(0, 10)).as("round robin until the 5th failure in a row")
+                .containsExactly(503, 200, 503, 200, 503, 200, 503, 200, 503, 200);
+        assertThat(statuses.subList(10, 14)).as("then only the instance that answers").containsOnly(200);
+        assertThat(client.view("payments").ejected()).containsExactly("a-gone");
+    }
+
+    @Test
     void call_invalidServiceName_is400NamingIt() throws Exception {
         HttpResponse<String> response = send(start("a"), "GET", "/call/Payments");
 
@@ -210,7 +249,7 @@ class SampleServerTest {
     }
 
     private SampleServer start(String name) throws IOException {
-        SampleServer server = SampleServer.start(0, name, new ServiceCaller(registry, Duration.ofSeconds(2)));
+        SampleServer server = SampleServer.start(0, name, new ServiceCaller(client, Duration.ofSeconds(2)));
         servers.add(server);
         return server;
     }

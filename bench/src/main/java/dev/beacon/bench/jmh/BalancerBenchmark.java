@@ -3,6 +3,7 @@ package dev.beacon.bench.jmh;
 import dev.beacon.ServiceInstance;
 import dev.beacon.balance.Endpoint;
 import dev.beacon.balance.LoadBalancer;
+import dev.beacon.balance.internal.TrackedEndpoint;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * is between changes), shared by all benchmark threads like one service's balancer. The endpoints carry what the
  * balancers read: weights 1–4 (weighted round robin), in-flight counts 0–2 and latency averages of 1–2 ms (least
  * in-flight, power of two choices), a zone on every third ({@code zonePreferring("local", roundRobin())}); every
- * call passes a key from a per-thread ring of 1,024 ({@code consistentHash}; the others ignore it).
+ * call passes a key from a per-thread ring of 1,024 ({@code consistentHash}; the others ignore it). The endpoints are
+ * the discovery client's own ({@code TrackedEndpoint}), their statistics recorded as the client records calls.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,7 +53,7 @@ public class BalancerBenchmark {
             ServiceInstance instance = ServiceInstance.builder("orders").id("orders-" + i)
                     .host("10.0." + (i / 250) + "." + (i % 250 + 1)).port(8080)
                     .metadata("zone", i % 3 == 0 ? "local" : "remote").build();
-            Endpoint endpoint = Endpoint.of(instance).withWeight(1 + i % 4);
+            TrackedEndpoint endpoint = TrackedEndpoint.of(instance).withWeight(1 + i % 4);
             endpoint.callStarted();
             endpoint.callFinished(1_000_000L + 1_000L * i);
             for (int k = 0; k < i % 3; k++) {

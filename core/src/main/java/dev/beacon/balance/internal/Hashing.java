@@ -5,8 +5,8 @@ package dev.beacon.balance.internal;
  * MurmurHash3 x64 (one 64-bit lane; four UTF-16 chars per block, each block multiplied, rotated and folded in)
  * followed by MurmurHash3's {@code fmix64} finaliser, which gives full avalanche (every input bit flips each output
  * bit with probability about one half). It reads the chars of a {@code String} in place: no allocation, no charset
- * encoding, a few nanoseconds for a short key. It is NOT a cryptographic hash: a caller who chooses keys adversarially
- * can aim them at one instance. Stateless; thread-safe.
+ * encoding (what a whole consistent-hashing choice costs is measured in BENCHMARKS.md, "Load balancers"). It is NOT a
+ * cryptographic hash: a caller who chooses keys adversarially can aim them at one instance. Stateless; thread-safe.
  */
 public final class Hashing {
 

@@ -4,6 +4,8 @@ import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.balance.Endpoint;
 import dev.beacon.balance.LoadBalancer;
+import dev.beacon.balance.internal.TrackedEndpoint;
+import dev.beacon.balance.internal.ZonePreference;
 import dev.beacon.client.ServiceView;
 import dev.beacon.registry.RegistryEvent;
 import org.slf4j.Logger;
@@ -29,7 +31,7 @@ public final class ServiceState {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceState.class);
 
-    /** What {@code choose()} reads: immutable, swapped atomically. */
+    /** What {@code choose()} reads: immutable, swapped atomically; every endpoint is a {@link TrackedEndpoint}. */
     public record View(List<Endpoint> endpoints, boolean panic) {
     }
 
@@ -44,7 +46,7 @@ public final class ServiceState {
     private final ClientSettings settings;
     private final LoadBalancer balancer;
     private final Map<String, ServiceInstance> instances = new TreeMap<>();
-    private final Map<String, Endpoint> endpoints = new HashMap<>();
+    private final Map<String, TrackedEndpoint> endpoints = new HashMap<>();
     private final Map<String, Health> health = new HashMap<>();
     private volatile View view = new View(List.of(), false);
     private volatile long confirmedAt;
@@ -203,31 +205,22 @@ public final class ServiceState {
         }
     }
 
+    /**
+     * Publishes a new view. Candidates are the instances that pass the filter and are UP or DOWN; the healthy ones
+     * are UP and not ejected. Panic mode is decided over all candidates, of every zone (as Envoy decides it per
+     * cluster); then zone preference ({@link ZonePreference}) narrows what is routable to the local zone while one of
+     * its instances there is healthy.
+     */
     private void rebuild(long now) {
         List<ServiceInstance> candidates = new ArrayList<>();
+        List<ServiceInstance> healthy = new ArrayList<>();
         for (ServiceInstance instance : instances.values()) {
             if ((instance.status() == Status.UP || instance.status() == Status.DOWN)
                     && settings.filter().test(instance)) {
                 candidates.add(instance);
-            }
-        }
-        if (settings.localZone().isPresent()) {
-            String zone = settings.localZone().get();
-            List<ServiceInstance> local = new ArrayList<>();
-            for (ServiceInstance candidate : candidates) {
-                if (zone.equals(candidate.metadata().get("zone"))) {
-                    local.add(candidate);
+                if (healthy(instance, now)) {
+                    healthy.add(instance);
                 }
-            }
-            if (local.stream().anyMatch(i -> i.status() == Status.UP)) {
-                candidates = local;
-            }
-        }
-        List<ServiceInstance> healthy = new ArrayList<>();
-        for (ServiceInstance candidate : candidates) {
-            Health h = health.get(candidate.id());
-            if (candidate.status() == Status.UP && (h == null || h.ejectedUntil <= now)) {
-                healthy.add(candidate);
             }
         }
         boolean panicNow = !candidates.isEmpty() && healthy.size() < settings.panicThreshold() * candidates.size();
@@ -243,12 +236,14 @@ public final class ServiceState {
             }
         }
         List<ServiceInstance> routable = panicNow ? candidates : healthy;
+        if (settings.localZone().isPresent()) {
+            routable = ZonePreference.preferLocal(routable, settings.localZone().get(), instance -> instance,
+                    instance -> healthy(instance, now));
+        }
         List<Endpoint> chosen = new ArrayList<>(routable.size());
-        Set<String> present = new TreeSet<>();
         for (ServiceInstance instance : routable) {
-            present.add(instance.id());
-            Endpoint endpoint = endpoints.get(instance.id());
-            endpoint = endpoint == null ? Endpoint.of(instance) : endpoint.withInstance(instance);
+            TrackedEndpoint endpoint = endpoints.get(instance.id());
+            endpoint = endpoint == null ? TrackedEndpoint.of(instance) : endpoint.withInstance(instance);
             endpoint = endpoint.withWeight(weight(instance, now));
             endpoints.put(instance.id(), endpoint);
             chosen.add(endpoint);
@@ -258,6 +253,12 @@ public final class ServiceState {
         if (!current.endpoints().equals(chosen) || current.panic() != panicNow) {
             view = new View(List.copyOf(chosen), panicNow);
         }
+    }
+
+    /** UP and not ejected. */
+    private boolean healthy(ServiceInstance instance, long now) {
+        Health h = health.get(instance.id());
+        return instance.status() == Status.UP && (h == null || h.ejectedUntil <= now);
     }
 
     private double weight(ServiceInstance instance, long now) {

@@ -2,6 +2,8 @@ package dev.beacon.health.internal;
 
 import dev.beacon.ServiceInstance;
 import dev.beacon.health.HealthCheck;
+import dev.beacon.support.DaemonThreads;
+import dev.beacon.support.Texts;
 
 import java.net.ConnectException;
 import java.net.URI;
@@ -48,16 +50,16 @@ public final class HttpHealthCheck implements HealthCheck {
     public static HttpHealthCheck ofPath(String path, Duration timeout) {
         if (path == null || !path.startsWith("/") || path.startsWith("//")) {
             throw new IllegalArgumentException("health check path must start with a single '/', such as /health, "
-                    + "but was " + quote(path));
+                    + "but was " + Texts.quote(path));
         }
         try {
             URI parsed = new URI("http://localhost" + path);
             if (parsed.getRawFragment() != null) {
                 throw new IllegalArgumentException("health check path must not have a fragment ('#'), but was "
-                        + quote(path));
+                        + Texts.quote(path));
             }
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("health check path " + quote(path) + " is not a valid URI path: "
+            throw new IllegalArgumentException("health check path " + Texts.quote(path) + " is not a valid URI path: "
                     + e.getReason(), e);
         }
         return new HttpHealthCheck(path, null, timeout);
@@ -68,7 +70,8 @@ public final class HttpHealthCheck implements HealthCheck {
         String scheme = url == null || url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
             throw new IllegalArgumentException("health check URL must be an absolute http:// or https:// URL with a "
-                    + "host, such as http://127.0.0.1:8081/ready, but was " + (url == null ? "null" : "'" + url + "'"));
+                    + "host, such as http://127.0.0.1:8081/ready, but was "
+                    + Texts.quote(url == null ? null : url.toString()));
         }
         return new HttpHealthCheck(null, url, timeout);
     }
@@ -138,17 +141,8 @@ public final class HttpHealthCheck implements HealthCheck {
 
     /** Like a cached pool: threads on demand, ended after 30 s idle; daemon, so they never keep the JVM alive. */
     private static ExecutorService daemonPool(String prefix) {
-        AtomicInteger number = new AtomicInteger();
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, prefix + "-" + number.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-    }
-
-    private static String quote(String value) {
-        return value == null ? "null" : "'" + value + "'";
+                DaemonThreads.numbered(prefix));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.beacon.registry.spi;
 
 import dev.beacon.registry.RegistryEvent;
 import dev.beacon.registry.Subscription;
+import dev.beacon.support.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,11 +92,7 @@ public final class WatchHub implements AutoCloseable {
                 current = executor;
                 if (current == null) {
                     ThreadPoolExecutor created = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                            new LinkedBlockingQueue<>(), runnable -> {
-                                Thread thread = new Thread(runnable, threadName);
-                                thread.setDaemon(true);
-                                return thread;
-                            });
+                            new LinkedBlockingQueue<>(), DaemonThreads.named(threadName));
                     executor = current = created;
                 }
             }

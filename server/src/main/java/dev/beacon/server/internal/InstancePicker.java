@@ -83,13 +83,9 @@ final class InstancePicker {
 
         synchronized List<Endpoint> endpoints(List<ServiceInstance> candidates) {
             if (!candidates.equals(instances)) {
-                Map<String, Endpoint> previous = new java.util.HashMap<>();
-                endpoints.forEach(endpoint -> previous.put(endpoint.instance().id(), endpoint));
                 List<Endpoint> fresh = new ArrayList<>(candidates.size());
                 for (ServiceInstance instance : candidates) {
-                    Endpoint endpoint = previous.get(instance.id());
-                    endpoint = endpoint == null ? Endpoint.of(instance) : endpoint.withInstance(instance);
-                    fresh.add(endpoint.withWeight(weight(instance)));
+                    fresh.add(Endpoint.of(instance, weight(instance)));
                 }
                 instances = List.copyOf(candidates);
                 endpoints = List.copyOf(fresh);
