@@ -23,7 +23,7 @@ public interface ServiceRegistry extends AutoCloseable {
     /**
      * Registers or replaces {@code instance} (keyed by service and id) with a lease of {@code ttl}. Idempotent.
      *
-     * @throws IllegalArgumentException if {@code ttl} is shorter than 100 ms or longer than one day
+     * @throws IllegalArgumentException if {@code ttl} is outside {@link Ttl#MIN} (1 s) .. {@link Ttl#MAX} (1 d)
      */
     void register(ServiceInstance instance, Duration ttl);
 

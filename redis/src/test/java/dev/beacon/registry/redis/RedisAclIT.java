@@ -16,16 +16,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Beacon works with a Redis user restricted to exactly the ACL rules the README documents, and to nothing more. */
+/** Beacon works with a Redis user restricted to exactly the ACL rules docs/registries.md documents, and to nothing more. */
 class RedisAclIT {
 
-    /** The README's rule set, verbatim. */
+    /** The rule set of docs/registries.md (minimal Redis ACL), verbatim. */
     static final String DOCUMENTED_RULES = "~beacon:* &beacon:* +evalsha +eval +publish +subscribe +ping +zadd "
             + "+client|setname +time +hset +hget +hmget +hdel +zrem +zscore +zcount "
             + "+zrange +zrangebyscore +zremrangebyscore +pttl +pexpire";
 
     @RegisterExtension
     static RedisServers redis = new RedisServers();
+
+    @Test
+    void documentedRules_areTheOnesInTheDocs() throws java.io.IOException {
+        String docs = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "registries.md"));
+
+        assertThat(docs).contains("ACL SETUSER beacon on >password " + DOCUMENTED_RULES);
+    }
 
     @Test
     void documentedRules_everyOperationWorks_andNothingElseIsAllowed() {
