@@ -46,8 +46,8 @@ import java.util.function.Consumer;
  * read every {@code pollInterval} (200 ms by default) instead. Events are differences between what the listeners were
  * told and what is read now, so listeners always end with the directory's current state; a change made and undone
  * before it could be read again (within about a millisecond) is not reported. The watch uses one thread
- * ({@code beacon-file-registry-watch}), one watch service and the event delivery thread, started by the first
- * {@link #watch} and released by {@link #close}.
+ * ({@code beacon-file-registry-watch}), one watch service (with the JDK's thread behind it) and the event delivery
+ * thread, started by the first {@link #watch} and released by {@link #close}.
  */
 public final class FileServiceRegistry implements ServiceRegistry {
 

@@ -59,9 +59,9 @@ public final class DirectoryEvents implements AutoCloseable {
     private final PrivateDirectory directory;
     private final long pollMillis;
     private volatile WatchService service;
-    private WatchKey directoryKey;
+    private volatile WatchKey directoryKey;
     private Object directoryId;
-    private WatchKey parentKey;
+    private volatile WatchKey parentKey;
     private volatile boolean closed;
 
     private DirectoryEvents(PrivateDirectory directory, WatchService service, long pollMillis) {

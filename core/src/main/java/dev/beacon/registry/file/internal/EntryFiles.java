@@ -159,11 +159,6 @@ public final class EntryFiles {
         return readLive(fileFor(name.service(), name.id()), now);
     }
 
-    /** The entry of {@code name} whatever its lease, or null if it is missing or invalid. */
-    public Entry read(Name name) {
-        return read(fileFor(name.service(), name.id()));
-    }
-
     private Entry readLive(Path file, long now) {
         Entry entry = read(file);
         if (entry == null) {
@@ -352,8 +347,7 @@ public final class EntryFiles {
         return locks[Math.floorMod(31 * service.hashCode() + id.hashCode(), LOCK_STRIPES)];
     }
 
-    /** The exception for an operation the directory did not allow. */
-    public RegistryUnavailableException unavailable(String operation, Throwable cause) {
+    private RegistryUnavailableException unavailable(String operation, Throwable cause) {
         return new RegistryUnavailableException("file registry " + directory.path() + ": cannot " + operation + ": "
                 + cause, cause);
     }
