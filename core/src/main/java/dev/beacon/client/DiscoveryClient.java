@@ -204,6 +204,7 @@ public final class DiscoveryClient implements AutoCloseable {
     private void load(ServiceState state, boolean first) {
         try {
             watch(state);
+            state.readStarted();
             List<ServiceInstance> listed = registry.instances(state.service());
             if (state.loaded() && state.stale()) {
                 // The first read after an outage adds but removes nothing: a registry that came back empty (a

@@ -53,6 +53,8 @@ public final class ServiceState {
     private volatile boolean stale;
     private boolean loaded;
     private boolean panic;
+    /** The events applied since a read of the registry began, replayed over its result; null when none runs. */
+    private List<RegistryEvent> sinceRead;
 
     public ServiceState(String service, ClientSettings settings) {
         this.service = service;
@@ -81,6 +83,17 @@ public final class ServiceState {
         return stale;
     }
 
+    /**
+     * Call just before reading the registry for {@link #replaceAll} or {@link #addAll}: the events applied while the
+     * read runs are applied again over its result, so that a read that began before a change cannot undo the
+     * change's event when it lands after it.
+     */
+    public synchronized void readStarted() {
+        if (sinceRead == null) {
+            sinceRead = new ArrayList<>();
+        }
+    }
+
     /** Replaces the known instances with a full read of the registry. */
     public synchronized void replaceAll(Collection<ServiceInstance> listed, boolean warmStart) {
         long now = settings.clock().millis();
@@ -91,6 +104,7 @@ public final class ServiceState {
         }
         instances.keySet().retainAll(fresh.keySet());
         instances.putAll(fresh);
+        replaySinceRead(now);
         loaded = true;
         confirmedAt = now;
         stale = false;
@@ -107,6 +121,7 @@ public final class ServiceState {
             noteStatus(instance, now, false);
             instances.put(instance.id(), instance);
         }
+        replaySinceRead(now);
         confirmedAt = now;
         stale = false;
         rebuild(now);
@@ -115,6 +130,22 @@ public final class ServiceState {
     /** Applies one pushed event. */
     public synchronized void apply(RegistryEvent event) {
         long now = settings.clock().millis();
+        if (sinceRead != null) {
+            sinceRead.add(event);
+        }
+        applyOne(event, now);
+        confirmedAt = now;
+        rebuild(now);
+    }
+
+    private void replaySinceRead(long now) {
+        if (sinceRead != null) {
+            sinceRead.forEach(event -> applyOne(event, now));
+            sinceRead = null;
+        }
+    }
+
+    private void applyOne(RegistryEvent event, long now) {
         ServiceInstance instance = event.instance();
         switch (event.type()) {
             case REGISTERED, UPDATED -> {
@@ -126,13 +157,12 @@ public final class ServiceState {
                 health.remove(instance.id());
             }
         }
-        confirmedAt = now;
-        rebuild(now);
     }
 
     /** The registry could not be read: keep serving what we have. */
     public synchronized void markStale() {
         stale = true;
+        sinceRead = null;
     }
 
     /** Records the outcome of a call to {@code id}; may eject it. */

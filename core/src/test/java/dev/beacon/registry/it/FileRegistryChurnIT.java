@@ -2,6 +2,7 @@ package dev.beacon.registry.it;
 
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
+import dev.beacon.registry.RegistryEvent;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Churn from many processes on one file registry: {@value #PROCESSES} child JVMs ({@link FileRegistryChurner}), each
  * with {@value #THREADS} threads and two registry objects, run scripted register/renew/deregister cycles (1,008 by
  * default; {@code -Dbeacon.churn.cycles=N} for the long run) while this JVM reads. Readers never fail, never see a
- * ghost and never miss an anchor that is live throughout; the end state equals the expected set exactly.
+ * ghost and never miss an anchor that is live throughout; the end state equals the expected set exactly. A watch in
+ * this JVM sees the same churn: its events, replayed in order, give exactly the end state, and each makes sense for
+ * what came before it.
  */
 class FileRegistryChurnIT {
 
@@ -53,7 +56,12 @@ class FileRegistryChurnIT {
         AtomicLong seen = new AtomicLong();
         List<JavaProcess> children = new ArrayList<>();
         Thread reader = null;
-        try (FileServiceRegistry registry = new FileServiceRegistry(dir)) {
+        Replay replay = new Replay();
+        try (FileServiceRegistry registry = new FileServiceRegistry(dir);
+             FileServiceRegistry watcher = new FileServiceRegistry(dir)) {
+            for (String service : FileRegistryChurner.SERVICES) {
+                replay.watch(watcher, service);
+            }
             long started = System.nanoTime();
             for (int p = 0; p < PROCESSES; p++) {
                 children.add(JavaProcess.start(Jdks.current(), List.of("-Xmx64m", "-cp", classpath,
@@ -98,16 +106,21 @@ class FileRegistryChurnIT {
             lost.removeAll(actual);
             Set<ServiceInstance> ghosts = new HashSet<>(actual);
             ghosts.removeAll(expected);
+            Set<ServiceInstance> replayed = replay.awaitState(expected, Duration.ofSeconds(10));
             System.out.printf("file registry churn: %d processes x %d threads, %d cycles in %d ms; %d reads while "
-                            + "churning (%d instances seen); expected %d, lost %d, ghost %d, failures %d%n",
+                            + "churning (%d instances seen); expected %d, lost %d, ghost %d, failures %d; watch: %d "
+                            + "events, replayed to %d instances, %d inconsistent%n",
                     PROCESSES, THREADS, PROCESSES * THREADS * cyclesPerThread, elapsedMillis, reads.get(),
-                    seen.get(), expected.size(), lost.size(), ghosts.size(), failures.size());
+                    seen.get(), expected.size(), lost.size(), ghosts.size(), failures.size(), replay.events(),
+                    replayed.size(), replay.inconsistencies().size());
 
             assertThat(results).allMatch(r -> r.equals("done " + THREADS * cyclesPerThread + " 0"));
             assertThat(failures).as("failures of the children and of the reader").isEmpty();
             assertThat(reads.get()).as("reads made while churning").isPositive();
             assertThat(lost).as("lost instances").isEmpty();
             assertThat(ghosts).as("ghost instances").isEmpty();
+            assertThat(replay.inconsistencies()).as("events that contradict the ones before").isEmpty();
+            assertThat(replayed).as("the watch's events replayed").isEqualTo(expected);
             try (Stream<Path> files = Files.list(dir)) {
                 assertThat(files.map(f -> f.getFileName().toString()))
                         .as("files: one per live instance, no temporary file left")
@@ -119,6 +132,71 @@ class FileRegistryChurnIT {
                 reader.join(10_000);
             }
             children.forEach(JavaProcess::close);
+        }
+    }
+
+    /** Applies a watch's events, in order, to what the watch started from; notes events that make no sense. */
+    private static final class Replay {
+        private final Map<String, ServiceInstance> state = new java.util.HashMap<>();
+        private final List<String> inconsistencies = new ArrayList<>();
+        private long events;
+
+        synchronized void watch(FileServiceRegistry registry, String service) {
+            registry.watch(service, this::apply);
+            registry.instances(service).forEach(instance -> state.put(key(instance), instance));
+        }
+
+        private synchronized void apply(RegistryEvent event) {
+            events++;
+            String key = key(event.instance());
+            ServiceInstance known = state.get(key);
+            switch (event.type()) {
+                case REGISTERED -> {
+                    if (known != null) {
+                        inconsistencies.add("REGISTERED of known " + key);
+                    }
+                    state.put(key, event.instance());
+                }
+                case UPDATED -> {
+                    if (known == null || known.equals(event.instance())) {
+                        inconsistencies.add("UPDATED of " + (known == null ? "unknown " : "unchanged ") + key);
+                    }
+                    state.put(key, event.instance());
+                }
+                default -> {
+                    if (known == null) {
+                        inconsistencies.add(event.type() + " of unknown " + key);
+                    }
+                    state.remove(key);
+                }
+            }
+        }
+
+        /** The replayed state once it equals {@code expected}, or as it is after {@code timeout}. */
+        Set<ServiceInstance> awaitState(Set<ServiceInstance> expected, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                Set<ServiceInstance> now;
+                synchronized (this) {
+                    now = new HashSet<>(state.values());
+                }
+                if (now.equals(expected) || System.nanoTime() > deadline) {
+                    return now;
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        synchronized long events() {
+            return events;
+        }
+
+        synchronized List<String> inconsistencies() {
+            return List.copyOf(inconsistencies);
+        }
+
+        private static String key(ServiceInstance instance) {
+            return instance.service() + "/" + instance.id();
         }
     }
 

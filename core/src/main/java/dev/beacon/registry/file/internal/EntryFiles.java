@@ -1,0 +1,354 @@
+package dev.beacon.registry.file.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.RegistryUnavailableException;
+import dev.beacon.ServiceInstance;
+import dev.beacon.registry.FileServiceRegistry;
+import dev.beacon.registry.spi.InstanceCodec;
+import dev.beacon.registry.spi.InstanceCodec.InvalidEntryException;
+import dev.beacon.support.WarnOnce;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The entry files of one registry directory: one JSON file per instance, {@code <service>@<id>.json}, holding the
+ * instance and its lease. Writes go to a temporary file that is then moved into place atomically, so a reader sees a
+ * whole entry or none. Reads skip missing, half-written, oversized or invalid entries (one warning per bad file and
+ * version of it) and expired ones, and delete entries that expired more than {@value #REAP_GRACE_MILLIS} ms ago and
+ * temporary files left by writers that died.
+ *
+ * <p>Thread-safe. Register, renew, deregister and reap of one instance are serialized within this object (striped
+ * locks), not across processes: each instance has one writer, its owner.
+ */
+public final class EntryFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(FileServiceRegistry.class);
+
+    /** How long after its deadline an expired entry is left in place before a reader deletes it. */
+    public static final long REAP_GRACE_MILLIS = 5_000;
+    public static final String SUFFIX = ".json";
+    private static final long STALE_TEMP_MILLIS = 60_000;
+    private static final int MAX_ENTRY_BYTES = 256 * 1024;
+    private static final int LOCK_STRIPES = 64;
+
+    /** The service and id an entry file is named for. */
+    public record Name(String service, String id) {
+
+        /** The service and id of {@code fileName}, or null if it is not an entry's name (a temporary file, say). */
+        public static Name parse(String fileName) {
+            if (!fileName.endsWith(SUFFIX)) {
+                return null;
+            }
+            int at = fileName.indexOf('@');
+            if (at <= 0) {
+                return null;
+            }
+            String service = fileName.substring(0, at);
+            String id = fileName.substring(at + 1, fileName.length() - SUFFIX.length());
+            try {
+                ServiceInstance.checkServiceName(service);
+                ServiceInstance.checkInstanceId(id);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            return new Name(service, id);
+        }
+    }
+
+    private final PrivateDirectory directory;
+    private final Clock clock;
+    private final Object[] locks = new Object[LOCK_STRIPES];
+    private final WarnOnce warnOnce = new WarnOnce(log);
+
+    public EntryFiles(PrivateDirectory directory, Clock clock) {
+        this.directory = directory;
+        this.clock = clock;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    // ---- the lease operations
+
+    /** Writes {@code instance} with a lease of {@code ttlMillis} from now, replacing any entry of its id. */
+    public void register(ServiceInstance instance, long ttlMillis) {
+        synchronized (lockFor(instance.service(), instance.id())) {
+            write(instance, ttlMillis);
+        }
+    }
+
+    /** Rewrites a live entry with a fresh lease; false if there is none (missing, invalid or expired). */
+    public boolean renew(String service, String id) {
+        Path file = fileFor(service, id);
+        synchronized (lockFor(service, id)) {
+            Entry entry = read(file);
+            if (entry == null || !entry.liveAt(clock.millis())) {
+                return false;
+            }
+            write(entry.instance(), entry.ttlMillis());
+            return true;
+        }
+    }
+
+    /** Deletes the entry; true if it was there and live. */
+    public boolean deregister(String service, String id) {
+        Path file = fileFor(service, id);
+        synchronized (lockFor(service, id)) {
+            Entry entry = read(file);
+            try {
+                boolean deleted = Files.deleteIfExists(file);
+                return deleted && entry != null && entry.liveAt(clock.millis());
+            } catch (IOException e) {
+                throw unavailable("deregister " + service + "/" + id, e);
+            }
+        }
+    }
+
+    // ---- reading
+
+    /** The live entries of {@code service}, by id (in no particular order). */
+    public Map<String, Entry> readService(String service) {
+        Map<String, Entry> live = new LinkedHashMap<>();
+        long now = clock.millis();
+        for (Path file : list(service + "@*" + SUFFIX)) {
+            Entry entry = readLive(file, now);
+            if (entry != null && entry.instance().service().equals(service)) {
+                live.put(entry.instance().id(), entry);
+            }
+        }
+        return live;
+    }
+
+    /** The names of the services with at least one live entry, sorted. Also deletes stale temporary files. */
+    public Set<String> services() {
+        Set<String> names = new TreeSet<>();
+        long now = clock.millis();
+        for (Path file : list("*" + SUFFIX)) {
+            Name name = Name.parse(file.getFileName().toString());
+            if (name != null && !names.contains(name.service()) && readLive(file, now) != null) {
+                names.add(name.service());
+            }
+        }
+        reapStaleTempFiles(now);
+        return Collections.unmodifiableSet(names);
+    }
+
+    /** The entry of {@code name} if it is live at {@code now}, else null (and reaped when long expired). */
+    public Entry readLive(Name name, long now) {
+        return readLive(fileFor(name.service(), name.id()), now);
+    }
+
+    private Entry readLive(Path file, long now) {
+        Entry entry = read(file);
+        if (entry == null) {
+            return null;
+        }
+        if (entry.liveAt(now)) {
+            return entry;
+        }
+        if (entry.expiresAt() + REAP_GRACE_MILLIS < now) {
+            reap(file, entry);
+        }
+        return null;
+    }
+
+    private void reap(Path file, Entry expired) {
+        synchronized (lockFor(expired.instance().service(), expired.instance().id())) {
+            try {
+                // Re-read under the lock: a renewal by this process may have just rewritten it.
+                Entry current = read(file);
+                if (current != null && current.expiresAt() + REAP_GRACE_MILLIS < clock.millis()) {
+                    Files.deleteIfExists(file);
+                    log.debug("reaped expired {}", file.getFileName());
+                }
+            } catch (IOException e) {
+                log.debug("could not reap {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    private Entry read(Path file) {
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_ENTRY_BYTES) {
+                warn(file, "larger than " + MAX_ENTRY_BYTES + " bytes");
+                return null;
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            warn(file, e.toString());
+            return null;
+        }
+        try {
+            return decode(bytes, file.getFileName().toString());
+        } catch (InvalidEntryException e) {
+            warn(file, e.getMessage());
+            return null;
+        }
+    }
+
+    private static Entry decode(byte[] bytes, String fileName) {
+        JsonNode node = InstanceCodec.parse(bytes);
+        ServiceInstance instance = InstanceCodec.fromJson(node);
+        long expiresAt = InstanceCodec.longValue(node, "expiresAt");
+        long ttl = InstanceCodec.longValue(node, "ttlMillis");
+        String expectedName = instance.service() + "@" + instance.id() + SUFFIX;
+        if (!expectedName.equals(fileName)) {
+            throw new InvalidEntryException("holds " + instance.service() + "/" + instance.id()
+                    + " but is named " + fileName);
+        }
+        return new Entry(instance, expiresAt, ttl);
+    }
+
+    /** Warns once per file and version of it: a bad entry read on every poll is reported once, again if it changes. */
+    private void warn(Path file, String problem) {
+        warnOnce.warn(file.getFileName() + "|" + lastModified(file), "skipping registry entry {}: {}", file, problem);
+    }
+
+    private static String lastModified(Path file) {
+        try {
+            FileTime time = Files.getLastModifiedTime(file);
+            return time.toString();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    // ---- writing
+
+    private void write(ServiceInstance instance, long ttlMillis) {
+        long now = clock.millis();
+        ObjectNode node = InstanceCodec.toJson(instance);
+        node.put("ttlMillis", ttlMillis);
+        node.put("expiresAt", now + ttlMillis);
+        node.put("renewedAt", now);
+        node.put("pid", ProcessHandle.current().pid());
+        byte[] bytes = InstanceCodec.toBytes(node);
+        Path target = fileFor(instance.service(), instance.id());
+        ensureDirectory();
+        Path temp = directory.path().resolve("." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try {
+            try {
+                createPrivateFile(temp);
+            } catch (NoSuchFileException e) {
+                // The directory was deleted since it was checked: create and check it again.
+                directory.forget();
+                ensureDirectory();
+                createPrivateFile(temp);
+            }
+            Files.write(temp, bytes);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the temp file is reaped later by readers
+            }
+            throw unavailable("write " + instance.service() + "/" + instance.id(), e);
+        }
+    }
+
+    private static void createPrivateFile(Path file) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+    }
+
+    // ---- the directory
+
+    private void ensureDirectory() {
+        try {
+            directory.ensure();
+        } catch (IOException e) {
+            throw unavailable("create directory", e);
+        }
+    }
+
+    /** The files matching {@code glob}; none while the directory does not exist (reads never create it). */
+    private List<Path> list(String glob) {
+        if (!directory.exists()) {
+            return List.of();
+        }
+        ensureDirectory();
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory.path(), glob)) {
+            for (Path file : stream) {
+                files.add(file);
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException | UncheckedIOException e) {
+            throw unavailable("list", e instanceof UncheckedIOException u ? u.getCause() : e);
+        }
+        return files;
+    }
+
+    private void reapStaleTempFiles(long now) {
+        if (!directory.exists()) {
+            return;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory.path(), ".*.tmp")) {
+            for (Path temp : stream) {
+                try {
+                    if (Files.getLastModifiedTime(temp).toMillis() + STALE_TEMP_MILLIS < now) {
+                        Files.deleteIfExists(temp);
+                    }
+                } catch (IOException ignored) {
+                    // another reader reaped it first
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.debug("could not clean temporary files in {}: {}", directory.path(), e.toString());
+        }
+    }
+
+    /**
+     * The file of {@code service}/{@code id}.
+     *
+     * @throws IllegalArgumentException when either is not a valid name
+     */
+    public Path fileFor(String service, String id) {
+        ServiceInstance.checkServiceName(service);
+        ServiceInstance.checkInstanceId(id);
+        return directory.path().resolve(service + "@" + id + SUFFIX);
+    }
+
+    private Object lockFor(String service, String id) {
+        return locks[Math.floorMod(31 * service.hashCode() + id.hashCode(), LOCK_STRIPES)];
+    }
+
+    private RegistryUnavailableException unavailable(String operation, Throwable cause) {
+        return new RegistryUnavailableException("file registry " + directory.path() + ": cannot " + operation + ": "
+                + cause, cause);
+    }
+}
