@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p><b>Freshness.</b> Every service asked for is read once, then kept current by the registry's watch events (push:
- * within milliseconds on Redis and memory registries, within the poll interval on the file registry) and re-read
+ * within milliseconds on Redis, memory and file registries — see BENCHMARKS.md for measured figures) and re-read
  * every {@code refreshInterval} (default 30 s) in case an event was lost. Lookups never touch the registry: they read
  * an immutable local snapshot, so {@link #choose} costs a map lookup plus the balancer.
  *

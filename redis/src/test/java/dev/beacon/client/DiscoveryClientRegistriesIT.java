@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The discovery client on real registries: it follows changes within the bound each registry states (Redis: pushed,
- * milliseconds; file: the 200 ms poll), and it survives Redis going away without one failed lookup.
+ * milliseconds; file: pushed by its WatchService), and it survives Redis going away without one failed lookup.
  */
 class DiscoveryClientRegistriesIT {
 
@@ -64,9 +64,9 @@ class DiscoveryClientRegistriesIT {
             registry.register(instance("a"), Duration.ofMinutes(1));
             assertThat(client.instances("orders")).hasSize(1);
             registry.register(instance("b"), Duration.ofMinutes(1));
-            assertThat(millisUntilListed(client, "b", true)).as("ms (poll interval 200 ms)").isLessThan(1000);
+            assertThat(millisUntilListed(client, "b", true)).as("ms (file registry: pushed)").isLessThan(1000);
             registry.deregister("orders", "a");
-            assertThat(millisUntilListed(client, "a", false)).as("ms (poll interval 200 ms)").isLessThan(1000);
+            assertThat(millisUntilListed(client, "a", false)).as("ms (file registry: pushed)").isLessThan(1000);
         }
     }
 
