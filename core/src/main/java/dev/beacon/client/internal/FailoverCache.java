@@ -1,8 +1,5 @@
 package dev.beacon.client.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.spi.InstanceCodec;
 import org.slf4j.Logger;
@@ -14,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,10 +30,9 @@ public final class FailoverCache {
     }
 
     public void save(String service, List<ServiceInstance> instances) {
-        com.fasterxml.jackson.databind.node.ObjectNode root = JsonNodeFactory.instance.objectNode();
+        Map<String, Object> root = new LinkedHashMap<>();
         root.put("service", service);
-        ArrayNode array = root.putArray("instances");
-        instances.forEach(instance -> array.add(InstanceCodec.toJson(instance)));
+        root.put("instances", instances.stream().map(InstanceCodec::toMap).toList());
         try {
             Files.createDirectories(directory);
             Path temp = Files.createTempFile(directory, "." + service, ".tmp");
@@ -52,15 +50,26 @@ public final class FailoverCache {
             return Optional.empty();
         }
         try {
-            JsonNode root = InstanceCodec.parse(Files.readAllBytes(file));
+            Map<String, Object> root = InstanceCodec.parse(Files.readAllBytes(file));
             List<ServiceInstance> instances = new ArrayList<>();
-            for (JsonNode node : root.path("instances")) {
-                instances.add(InstanceCodec.fromJson(node));
+            if (!(root.get("instances") instanceof List<?> entries)) {
+                throw new InstanceCodec.InvalidEntryException("field 'instances' must be an array");
+            }
+            for (Object entry : entries) {
+                if (!(entry instanceof Map<?, ?> node)) {
+                    throw new InstanceCodec.InvalidEntryException("an instance must be an object");
+                }
+                instances.add(InstanceCodec.fromMap(castFields(node)));
             }
             return Optional.of(instances);
         } catch (IOException | RuntimeException e) {
             log.warn("ignoring the unreadable failover cache {}: {}", file, e.toString());
             return Optional.empty();
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> castFields(Map<?, ?> node) {
+        return (Map<String, ?>) node; // parsed JSON: every key is a string
     }
 }

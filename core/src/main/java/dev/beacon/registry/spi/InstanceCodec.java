@@ -3,18 +3,20 @@ package dev.beacon.registry.spi;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
+import dev.beacon.support.Texts;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Iterator;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,9 +26,11 @@ import java.util.Map;
  *  "metadata":{"version":"1.4"},"ports":{"admin":9090}, …extra fields of the registry…}</pre>
  * Unknown fields are ignored; a missing or wrong-typed required field makes the entry invalid.
  *
- * <p>Reads and writes with Jackson's streaming parser and generator into a plain tree, without an
- * {@code ObjectMapper}: this codec is on the agent's path to its first registration, and an {@code ObjectMapper}
- * loads a few hundred classes the app's startup would compete with.
+ * <p>A JSON object is a plain {@code Map<String, Object>} here, in field order: its values are {@code String},
+ * {@code Long} (or {@code BigInteger} beyond a long), {@code Double}, {@code Boolean}, {@code null}, {@code List} and
+ * {@code Map}. So no JSON library's type is part of this SPI, and beacon-core needs only Jackson's streaming core: this
+ * codec is on the agent's path to its first registration, and a data-binding {@code ObjectMapper} loads a few hundred
+ * classes the app's startup would compete with. Thread-safe (stateless).
  */
 public final class InstanceCodec {
 
@@ -34,106 +38,116 @@ public final class InstanceCodec {
     /** Deeper than any entry Beacon writes (two levels); a stored entry nested deeper is not one of ours. */
     private static final int MAX_DEPTH = 16;
     private static final JsonFactory FACTORY = new JsonFactory();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private InstanceCodec() {
     }
 
-    /** The instance as a JSON object, to which a registry may add its own fields. */
-    public static ObjectNode toJson(ServiceInstance instance) {
-        ObjectNode node = NODES.objectNode();
-        node.put("v", VERSION);
-        node.put("service", instance.service());
-        node.put("id", instance.id());
-        node.put("host", instance.host());
-        node.put("port", instance.port());
-        node.put("status", instance.status().name());
-        ObjectNode metadata = node.putObject("metadata");
-        instance.metadata().forEach(metadata::put);
-        ObjectNode ports = node.putObject("ports");
-        instance.ports().forEach(ports::put);
-        return node;
+    /** The instance as a new, mutable JSON object, to which a registry may add its own fields. */
+    public static Map<String, Object> toMap(ServiceInstance instance) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("v", VERSION);
+        object.put("service", instance.service());
+        object.put("id", instance.id());
+        object.put("host", instance.host());
+        object.put("port", instance.port());
+        object.put("status", instance.status().name());
+        object.put("metadata", new LinkedHashMap<>(instance.metadata()));
+        object.put("ports", new LinkedHashMap<>(instance.ports()));
+        return object;
     }
 
-    public static byte[] toBytes(JsonNode node) {
+    /**
+     * Writes a JSON object (as {@link #toMap} makes it, or as {@link #parse} reads it) as UTF-8.
+     *
+     * @throws IllegalArgumentException when a value is of no JSON type
+     */
+    public static byte[] toBytes(Map<String, ?> object) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-            write(generator, node);
+            write(generator, object);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize an entry", e);
         }
         return out.toByteArray();
     }
 
-    private static void write(JsonGenerator generator, JsonNode node) throws IOException {
-        switch (node.getNodeType()) {
-            case OBJECT -> {
-                generator.writeStartObject();
-                for (var field : node.properties()) {
-                    generator.writeFieldName(field.getKey());
-                    write(generator, field.getValue());
-                }
-                generator.writeEndObject();
+    /** {@link #toBytes} as a string. */
+    public static String toString(Map<String, ?> object) {
+        return new String(toBytes(object), StandardCharsets.UTF_8);
+    }
+
+    private static void write(JsonGenerator generator, Object value) throws IOException {
+        if (value == null) {
+            generator.writeNull();
+        } else if (value instanceof String text) {
+            generator.writeString(text);
+        } else if (value instanceof Map<?, ?> map) {
+            generator.writeStartObject();
+            for (Map.Entry<?, ?> field : map.entrySet()) {
+                generator.writeFieldName(String.valueOf(field.getKey()));
+                write(generator, field.getValue());
             }
-            case ARRAY -> {
-                generator.writeStartArray();
-                for (JsonNode element : node) {
-                    write(generator, element);
-                }
-                generator.writeEndArray();
+            generator.writeEndObject();
+        } else if (value instanceof List<?> list) {
+            generator.writeStartArray();
+            for (Object element : list) {
+                write(generator, element);
             }
-            case STRING -> generator.writeString(node.textValue());
-            case NUMBER -> {
-                if (node.isIntegralNumber()) {
-                    generator.writeNumber(node.bigIntegerValue());
-                } else if (node.isBigDecimal()) {
-                    generator.writeNumber(node.decimalValue());
-                } else {
-                    generator.writeNumber(node.doubleValue());
-                }
-            }
-            case BOOLEAN -> generator.writeBoolean(node.booleanValue());
-            case NULL -> generator.writeNull();
-            default -> throw new IllegalArgumentException("cannot store a " + node.getNodeType() + " node");
+            generator.writeEndArray();
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
+                || value instanceof Byte) {
+            generator.writeNumber(((Number) value).longValue());
+        } else if (value instanceof BigInteger big) {
+            generator.writeNumber(big);
+        } else if (value instanceof BigDecimal decimal) {
+            generator.writeNumber(decimal);
+        } else if (value instanceof Double || value instanceof Float) {
+            generator.writeNumber(((Number) value).doubleValue());
+        } else if (value instanceof Boolean flag) {
+            generator.writeBoolean(flag);
+        } else {
+            throw new IllegalArgumentException("cannot store a " + value.getClass().getName() + " in JSON");
         }
     }
 
-    public static String toString(JsonNode node) {
-        return new String(toBytes(node), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     /**
-     * Parses stored bytes.
+     * Parses stored bytes: one JSON object, nothing after it.
      *
      * @throws InvalidEntryException saying what is wrong
      */
-    public static JsonNode parse(byte[] bytes) {
+    public static Map<String, Object> parse(byte[] bytes) {
         try (JsonParser parser = FACTORY.createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidEntryException("not a JSON object");
             }
-            ObjectNode node = readObject(parser, 1);
+            Map<String, Object> object = readObject(parser, 1);
             if (parser.nextToken() != null) {
                 throw new InvalidEntryException("malformed JSON: content after the object");
             }
-            return node;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return object;
+        } catch (JsonProcessingException e) {
             throw new InvalidEntryException("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidEntryException("unreadable: " + e.getMessage());
         }
     }
 
-    /** Reads the object whose {@code START_OBJECT} the parser is on. */
-    private static ObjectNode readObject(JsonParser parser, int depth) throws IOException {
-        ObjectNode object = NODES.objectNode();
+    /** {@link #parse(byte[])} of a string. */
+    public static Map<String, Object> parse(String text) {
+        return parse(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads the object whose {@code START_OBJECT} the parser is on; a repeated field keeps its last value. */
+    private static Map<String, Object> readObject(JsonParser parser, int depth) throws IOException {
+        Map<String, Object> object = new LinkedHashMap<>();
         for (String name; (name = parser.nextFieldName()) != null; ) {
-            object.set(name, readValue(parser, parser.nextToken(), depth));
+            object.remove(name);
+            object.put(name, readValue(parser, parser.nextToken(), depth));
         }
         return object;
     }
 
-    private static JsonNode readValue(JsonParser parser, JsonToken token, int depth) throws IOException {
+    private static Object readValue(JsonParser parser, JsonToken token, int depth) throws IOException {
         if (token == null) {
             throw new InvalidEntryException("malformed JSON: unexpected end of input");
         }
@@ -143,22 +157,21 @@ public final class InstanceCodec {
         return switch (token) {
             case START_OBJECT -> readObject(parser, depth + 1);
             case START_ARRAY -> {
-                ArrayNode array = NODES.arrayNode();
+                List<Object> array = new ArrayList<>();
                 for (JsonToken next; (next = parser.nextToken()) != JsonToken.END_ARRAY; ) {
                     array.add(readValue(parser, next, depth + 1));
                 }
                 yield array;
             }
-            case VALUE_STRING -> NODES.textNode(parser.getText());
+            case VALUE_STRING -> parser.getText();
             case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
-                case INT -> NODES.numberNode(parser.getIntValue());
-                case LONG -> NODES.numberNode(parser.getLongValue());
-                default -> NODES.numberNode(parser.getBigIntegerValue());
+                case INT, LONG -> parser.getLongValue();
+                default -> parser.getBigIntegerValue();
             };
-            case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue()); // as ObjectMapper reads it
-            case VALUE_TRUE -> NODES.booleanNode(true);
-            case VALUE_FALSE -> NODES.booleanNode(false);
-            case VALUE_NULL -> NODES.nullNode();
+            case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
             default -> throw new InvalidEntryException("malformed JSON: unexpected " + token);
         };
     }
@@ -168,83 +181,115 @@ public final class InstanceCodec {
      *
      * @throws InvalidEntryException saying what is wrong (unknown version, missing field, invalid value)
      */
-    public static ServiceInstance fromJson(JsonNode node) {
-        int version = node.path("v").asInt(-1);
-        if (version != VERSION) {
-            throw new InvalidEntryException("unsupported entry version " + node.path("v") + " (expected " + VERSION + ")");
+    public static ServiceInstance fromMap(Map<String, ?> object) {
+        Object version = object.get("v");
+        if (!(version instanceof Long v) || v != VERSION) {
+            throw new InvalidEntryException("unsupported entry version " + shown(version) + " (expected " + VERSION
+                    + ")");
         }
         try {
             return new ServiceInstance(
-                    text(node, "service"),
-                    text(node, "id"),
-                    text(node, "host"),
-                    integer(node, "port"),
-                    Status.parse(text(node, "status")),
-                    stringMap(node.path("metadata")),
-                    intMap(node.path("ports")));
+                    text(object, "service"),
+                    text(object, "id"),
+                    text(object, "host"),
+                    integer(object, "port"),
+                    Status.parse(text(object, "status")),
+                    stringMap(object.get("metadata")),
+                    intMap(object.get("ports")));
         } catch (IllegalArgumentException e) {
             throw new InvalidEntryException(e.getMessage());
         }
     }
 
-    public static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual()) {
+    /**
+     * The string field {@code field}.
+     *
+     * @throws InvalidEntryException when it is missing or not a string
+     */
+    public static String text(Map<String, ?> object, String field) {
+        if (!(object.get(field) instanceof String value)) {
             throw new InvalidEntryException("field '" + field + "' must be a string");
         }
-        return value.asText();
+        return value;
     }
 
-    public static int integer(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.canConvertToInt() || !value.isIntegralNumber()) {
+    /**
+     * The integer field {@code field}, within an {@code int}.
+     *
+     * @throws InvalidEntryException when it is missing, not an integer or too large
+     */
+    public static int integer(Map<String, ?> object, String field) {
+        if (!(object.get(field) instanceof Long value) || value != value.intValue()) {
             throw new InvalidEntryException("field '" + field + "' must be an integer");
         }
         return value.intValue();
     }
 
-    public static long longValue(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+    /**
+     * The integer field {@code field}, within a {@code long}.
+     *
+     * @throws InvalidEntryException when it is missing or not an integer within a long
+     */
+    public static long longValue(Map<String, ?> object, String field) {
+        if (!(object.get(field) instanceof Long value)) {
             throw new InvalidEntryException("field '" + field + "' must be an integer");
         }
-        return value.longValue();
+        return value;
     }
 
-    private static Map<String, String> stringMap(JsonNode node) {
-        if (node.isMissingNode() || node.isNull()) {
+    /**
+     * The object field {@code field}, or an empty map when it is missing or null.
+     *
+     * @throws InvalidEntryException when it is something else than an object
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> object(Map<String, ?> object, String field) {
+        Object value = object.get(field);
+        if (value == null) {
             return Map.of();
         }
-        if (!node.isObject()) {
+        if (!(value instanceof Map<?, ?>)) {
+            throw new InvalidEntryException("field '" + field + "' must be an object");
+        }
+        return (Map<String, Object>) value;
+    }
+
+    private static Map<String, String> stringMap(Object value) {
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> node)) {
             throw new InvalidEntryException("field 'metadata' must be an object");
         }
         Map<String, String> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (!entry.getValue().isTextual()) {
+        for (Map.Entry<?, ?> entry : node.entrySet()) {
+            if (!(entry.getValue() instanceof String text)) {
                 throw new InvalidEntryException("metadata '" + entry.getKey() + "' must be a string");
             }
-            map.put(entry.getKey(), entry.getValue().asText());
+            map.put(String.valueOf(entry.getKey()), text);
         }
         return map;
     }
 
-    private static Map<String, Integer> intMap(JsonNode node) {
-        if (node.isMissingNode() || node.isNull()) {
+    private static Map<String, Integer> intMap(Object value) {
+        if (value == null) {
             return Map.of();
         }
-        if (!node.isObject()) {
+        if (!(value instanceof Map<?, ?> node)) {
             throw new InvalidEntryException("field 'ports' must be an object");
         }
         Map<String, Integer> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (!entry.getValue().isIntegralNumber() || !entry.getValue().canConvertToInt()) {
+        for (Map.Entry<?, ?> entry : node.entrySet()) {
+            if (!(entry.getValue() instanceof Long port) || port != port.intValue()) {
                 throw new InvalidEntryException("port '" + entry.getKey() + "' must be an integer");
             }
-            map.put(entry.getKey(), entry.getValue().intValue());
+            map.put(String.valueOf(entry.getKey()), port.intValue());
         }
         return map;
+    }
+
+    private static String shown(Object value) {
+        return value instanceof String text ? Texts.quote(text) : String.valueOf(value);
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.beacon.registry.file.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.RegistryUnavailableException;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
@@ -211,8 +209,8 @@ public final class EntryFiles {
     }
 
     private static Entry decode(byte[] bytes, String fileName) {
-        JsonNode node = InstanceCodec.parse(bytes);
-        ServiceInstance instance = InstanceCodec.fromJson(node);
+        Map<String, Object> node = InstanceCodec.parse(bytes);
+        ServiceInstance instance = InstanceCodec.fromMap(node);
         long expiresAt = InstanceCodec.longValue(node, "expiresAt");
         long ttl = InstanceCodec.longValue(node, "ttlMillis");
         String expectedName = instance.service() + "@" + instance.id() + SUFFIX;
@@ -241,7 +239,7 @@ public final class EntryFiles {
 
     private void write(ServiceInstance instance, long ttlMillis) {
         long now = clock.millis();
-        ObjectNode node = InstanceCodec.toJson(instance);
+        Map<String, Object> node = InstanceCodec.toMap(instance);
         node.put("ttlMillis", ttlMillis);
         node.put("expiresAt", now + ttlMillis);
         node.put("renewedAt", now);

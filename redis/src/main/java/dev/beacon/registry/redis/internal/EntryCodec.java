@@ -1,7 +1,5 @@
 package dev.beacon.registry.redis.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.Lease;
 import dev.beacon.registry.RegistryEvent;
@@ -12,12 +10,12 @@ import dev.beacon.support.WarnOnce;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -53,7 +51,7 @@ public final class EntryCodec {
 
     /** The entry stored for {@code instance} under a lease of {@code ttl}. */
     public String encode(ServiceInstance instance, Duration ttl) {
-        ObjectNode json = InstanceCodec.toJson(instance);
+        Map<String, Object> json = InstanceCodec.toMap(instance);
         json.put(TTL_FIELD, ttl.toMillis());
         return InstanceCodec.toString(json);
     }
@@ -81,7 +79,7 @@ public final class EntryCodec {
         if (reply instanceof List<?> values) {
             for (int i = 0; i + 1 < values.size(); i += 2) {
                 String text = String.valueOf(values.get(i));
-                JsonNode node;
+                Map<String, Object> node;
                 ServiceInstance instance;
                 try {
                     node = parse(text);
@@ -150,13 +148,13 @@ public final class EntryCodec {
     /** Reads a message; empty (with one warning) when it is not one this registry publishes. */
     Optional<Message> message(String service, String channel, String text) {
         try {
-            JsonNode node = parse(text);
+            Map<String, Object> node = parse(text);
             String type = InstanceCodec.text(node, "type");
             if (type.equals(MARKER)) {
                 return Optional.of(new Marker(InstanceCodec.text(node, "id")));
             }
             RegistryEvent.Type change = changeType(type);
-            return Optional.of(new Change(new RegistryEvent(change, instance(service, node.path("instance")))));
+            return Optional.of(new Change(new RegistryEvent(change, instance(service, InstanceCodec.object(node, "instance")))));
         } catch (RuntimeException e) {
             warnings.warn("event|" + channel + "|" + text.length() + "|" + text.hashCode(),
                     "registry {}: skipping an unreadable event on {}: {}", registry, channel, e.getMessage());
@@ -174,13 +172,13 @@ public final class EntryCodec {
         throw new InvalidEntryException("unknown change type " + Texts.quote(type));
     }
 
-    private static JsonNode parse(String text) {
-        return InstanceCodec.parse(text.getBytes(StandardCharsets.UTF_8));
+    private static Map<String, Object> parse(String text) {
+        return InstanceCodec.parse(text);
     }
 
     /** The instance of an entry, which must belong to {@code service} (the key or channel it was read from). */
-    private static ServiceInstance instance(String service, JsonNode entry) {
-        ServiceInstance instance = InstanceCodec.fromJson(entry);
+    private static ServiceInstance instance(String service, Map<String, ?> entry) {
+        ServiceInstance instance = InstanceCodec.fromMap(entry);
         if (!instance.service().equals(service)) {
             throw new InvalidEntryException("entry of " + instance.service() + " in " + service);
         }
