@@ -179,8 +179,14 @@ public final class AgentLoop implements Runnable {
         }
         notices.addressChosen(instances.address());
         if (current == null) {
-            registration = Registration.builder(registry, desired).ttl(config.ttl()).heartbeat(config.heartbeat())
-                    .listener(notices).start();
+            Registration started = Registration.builder(registry, desired).ttl(config.ttl())
+                    .heartbeat(config.heartbeat()).listener(notices).start();
+            if (stopping) { // the shutdown gave up waiting for this first registration: undo it here
+                notices.withdrawing(" (JVM shutdown)");
+                started.close();
+                return;
+            }
+            registration = started;
             selfCheck.registered(now);
         } else {
             current.update(desired);

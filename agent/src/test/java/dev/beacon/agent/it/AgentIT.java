@@ -188,7 +188,7 @@ class AgentIT {
             List<String> beaconLines = app.stderr().stream().filter(l -> l.startsWith("[beacon]")).toList();
             assertThat(beaconLines).as(app.describe()).hasSize(1);
             assertThat(beaconLines.get(0)).contains("the agent is disabled");
-            String badValue = badArgs.contains("ttl=") ? "ttl=abc" : badArgs.contains("colour") ? "colour"
+            String badValue = badArgs.contains("ttl=") ? "ttl 'abc'" : badArgs.contains("colour") ? "colour"
                     : badArgs.contains("Bad_Name") ? "Bad_Name!" : badArgs.contains("zookeeper") ? "zookeeper"
                     : badArgs.contains("port=") ? "port=70000" : "nonsense";
             assertThat(beaconLines.get(0)).contains(badValue);
