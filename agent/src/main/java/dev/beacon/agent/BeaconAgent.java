@@ -6,7 +6,7 @@ import dev.beacon.agent.detect.JvmOwnPorts;
 import dev.beacon.agent.detect.ProcNetListeners;
 import dev.beacon.agent.instrument.BindHooks;
 import dev.beacon.agent.lifecycle.Handoff;
-import dev.beacon.agent.lifecycle.RegistrationLoop;
+import dev.beacon.agent.lifecycle.AgentLoop;
 import dev.beacon.agent.logging.AgentLog;
 import dev.beacon.registry.Registries;
 import dev.beacon.registry.ServiceRegistry;
@@ -64,7 +64,7 @@ public final class BeaconAgent {
             Handoff handoff = new Handoff();
             BindHooks.Pending hooks = null;
             try {
-                hooks = BindHooks.install(instrumentation, handoff, handoff.shutdownSignal());
+                hooks = BindHooks.install(instrumentation, handoff, handoff.closeSignal(), handoff.shutdownSignal());
             } catch (Throwable t) {
                 System.err.println("[beacon] cannot install the bind hooks (" + t
                         + "); listeners are found by scanning /proc only");
@@ -123,7 +123,7 @@ public final class BeaconAgent {
                 }
                 AgentLog.setLevel(config.logLevel());
                 Supplier<ServiceRegistry> registry = () -> Registries.open(config.registry());
-                RegistrationLoop loop = new RegistrationLoop(config, registry, JvmOwnPorts.find(System.getProperties()),
+                AgentLoop loop = new AgentLoop(config, registry, JvmOwnPorts.find(System.getProperties()),
                         instanceId(config), new ProcNetListeners(), handoff);
                 loop.hooksInstalled(installed);
                 if (handoff.attach(loop)) {

@@ -27,16 +27,17 @@ public final class BindHooks {
 
     /**
      * Defines the bridge and adds the transformer, which weaves each hooked class as it loads. Cheap enough for
-     * premain: no ASM is loaded here. {@code onBind} receives each bound server socket or channel on the app's thread
-     * (it must only hand it over); {@code onShutdown} runs on the shutdown thread before the app's shutdown hooks. Call
-     * {@link Pending#weaveAndDetach()} next, off the app's main thread.
+     * premain: no ASM is loaded here. {@code onBind} receives each bound server socket or channel on the app's thread,
+     * {@code onClose} each one just closed (both must only hand it over); {@code onShutdown} runs on the shutdown
+     * thread before the app's shutdown hooks. Call {@link Pending#weaveAndDetach()} next, off the app's main thread.
      *
      * @throws Exception if the bridge cannot be defined; nothing is woven then
      */
-    public static Pending install(Instrumentation instrumentation, Consumer<Object> onBind, Runnable onShutdown)
-            throws Exception {
+    public static Pending install(Instrumentation instrumentation, Consumer<Object> onBind, Consumer<Object> onClose,
+                                  Runnable onShutdown) throws Exception {
         Class<?> bridge = defineBridge(instrumentation);
         bridge.getField(BridgeClass.ON_BIND).set(null, onBind);
+        bridge.getField(BridgeClass.ON_CLOSE).set(null, onClose);
         bridge.getField(BridgeClass.ON_SHUTDOWN).set(null, onShutdown);
         NettyBridge.install(onBind);
         HookTransformer transformer = new HookTransformer();

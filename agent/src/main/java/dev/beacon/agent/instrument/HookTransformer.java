@@ -9,6 +9,7 @@ import net.bytebuddy.jar.asm.Opcodes;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -17,6 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>before each return of {@code bind(SocketAddress, int)} in {@code sun.nio.ch.ServerSocketChannelImpl},
  *       {@code sun.nio.ch.AsynchronousServerSocketChannelImpl} and {@code java.net.ServerSocket}:
  *       {@code BeaconBridge.bound(this)} (returns only: a bind that throws registers nothing);</li>
+ *   <li>before each return of the method that closes those same sockets — {@code implCloseSelectableChannel()},
+ *       {@code close()} and {@code close()} — {@code BeaconBridge.closed(this)}, so that the agent learns of a closed
+ *       listener at once instead of at its next tick (a close that throws is found at the next tick);</li>
  *   <li>before each return of {@code listen(int)} in {@code io.netty.channel.unix.Socket} and shaded copies:
  *       {@code NettyBridge.listened(this)};</li>
  *   <li>at the entry of {@code java.lang.ApplicationShutdownHooks#runHooks()}: {@code BeaconBridge.shuttingDown()}.</li>
@@ -24,7 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The woven calls take the receiver only and the callees catch everything, so no branch, frame or exception handler
  * is added to the JDK's code. Any class that cannot be woven is left as it was and reported.
  *
- * <p>A raw transformer instead of Byte Buddy's {@code AgentBuilder}: for five methods it costs the app a few dozen
+ * <p>A raw transformer instead of Byte Buddy's {@code AgentBuilder}: for eight methods it costs the app a few dozen
  * classes at startup instead of about a thousand (see the README's startup numbers).
  */
 final class HookTransformer implements ClassFileTransformer {
@@ -33,6 +37,11 @@ final class HookTransformer implements ClassFileTransformer {
     static final String NETTY_BRIDGE = NettyBridge.class.getName().replace('.', '/');
     static final List<String> JDK_BIND_TYPES = List.of("sun/nio/ch/ServerSocketChannelImpl",
             "sun/nio/ch/AsynchronousServerSocketChannelImpl", "java/net/ServerSocket");
+    /** For each bind type, the method that closes its socket (once: a second close returns early). */
+    static final Map<String, String> JDK_CLOSE_METHODS = Map.of(
+            "sun/nio/ch/ServerSocketChannelImpl", "implCloseSelectableChannel",
+            "sun/nio/ch/AsynchronousServerSocketChannelImpl", "close",
+            "java/net/ServerSocket", "close");
     static final String SHUTDOWN_HOOKS = "java/lang/ApplicationShutdownHooks";
     static final String NETTY_SOCKET_SUFFIX = "/netty/channel/unix/Socket";
 
@@ -77,6 +86,10 @@ final class HookTransformer implements ClassFileTransformer {
                         && descriptor.startsWith("(Ljava/net/SocketAddress;I)")) {
                     changed[0] = true;
                     return new CallBeforeReturn(mv, BRIDGE, "bound");
+                }
+                if (instance && name.equals(JDK_CLOSE_METHODS.get(className)) && descriptor.equals("()V")) {
+                    changed[0] = true;
+                    return new CallBeforeReturn(mv, BRIDGE, "closed");
                 }
                 if (instance && className.endsWith(NETTY_SOCKET_SUFFIX) && name.equals("listen")
                         && descriptor.equals("(I)V")) {

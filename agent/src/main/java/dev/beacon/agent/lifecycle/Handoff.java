@@ -6,21 +6,23 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * What the hooks hand over to the agent's thread: the server sockets the app binds, and the start of the JVM's
- * shutdown. It exists before the agent is configured — premain creates it, installs the hooks, and leaves everything
- * else to the agent's thread — so binds made while the agent is still starting are kept, and a shutdown that comes
- * first is remembered.
+ * What the hooks hand over to the agent's thread: the server sockets the app binds, the closing of a server socket,
+ * and the start of the JVM's shutdown. It exists before the agent is configured — premain creates it, installs the
+ * hooks, and leaves everything else to the agent's thread — so binds made while the agent is still starting are
+ * kept, and a shutdown that comes first is remembered.
  *
- * <p>{@link #accept(Object)} runs on the app's thread: it only queues and wakes the agent's thread. The classes here
- * use no lambdas: premain must not pay for the JDK's lambda machinery on the app's main thread.
+ * <p>{@link #accept(Object)} and the {@link #closeSignal()} run on the app's threads: they only queue and wake the
+ * agent's thread (no I/O, no lock, nothing that throws). The classes here use no lambdas: premain must not pay for
+ * the JDK's lambda machinery on the app's main thread.
  */
 public final class Handoff implements Consumer<Object> {
 
     private final ConcurrentLinkedQueue<Object> bound = new ConcurrentLinkedQueue<>();
     private final Runnable shutdownSignal = new ShutdownSignal();
+    private final Consumer<Object> closeSignal = new CloseSignal();
     private volatile Thread consumer;
     private volatile boolean closed;
-    private RegistrationLoop loop; // guarded by this
+    private AgentLoop loop; // guarded by this
     private boolean shutdownRequested; // guarded by this
 
     /** A socket the JVM bound for itself (JMX/RMI): its port is excluded, never registered. */
@@ -37,12 +39,20 @@ public final class Handoff implements Consumer<Object> {
         wakeUp();
     }
 
-    /** What the shutdown hooks run: the loop's {@link RegistrationLoop#shutdown()}, or a note for a loop to come. */
+    /** What the shutdown hooks run: the loop's {@link AgentLoop#shutdown()}, or a note for a loop to come. */
     public Runnable shutdownSignal() {
         return shutdownSignal;
     }
 
-    /** The thread to wake on each bind: the agent's thread. */
+    /**
+     * What the close hooks call with a server socket or channel that was just closed (on the app's thread): wakes the
+     * agent's thread, which finds the closed listener and deregisters it at once rather than at its next tick.
+     */
+    public Consumer<Object> closeSignal() {
+        return closeSignal;
+    }
+
+    /** The thread to wake on each bind and close: the agent's thread. */
     public void consumer(Thread thread) {
         this.consumer = thread;
     }
@@ -62,7 +72,7 @@ public final class Handoff implements Consumer<Object> {
      * Connects the loop that takes the queued sockets. False if the JVM already began to shut down: the loop must
      * not start then.
      */
-    public synchronized boolean attach(RegistrationLoop target) {
+    public synchronized boolean attach(AgentLoop target) {
         if (shutdownRequested) {
             return false;
         }
@@ -99,10 +109,19 @@ public final class Handoff implements Consumer<Object> {
         return StackWalker.getInstance().walk(JvmManagementFrames.INSTANCE);
     }
 
+    private final class CloseSignal implements Consumer<Object> {
+        @Override
+        public void accept(Object socket) {
+            if (!closed) {
+                wakeUp(); // the agent's next step checks every hooked listener: no need to say which one closed
+            }
+        }
+    }
+
     private final class ShutdownSignal implements Runnable {
         @Override
         public void run() {
-            RegistrationLoop target;
+            AgentLoop target;
             synchronized (Handoff.this) {
                 shutdownRequested = true;
                 target = loop;

@@ -7,6 +7,7 @@ import dev.beacon.agent.logging.AgentLog;
 import dev.beacon.health.HealthCheck;
 import dev.beacon.health.HealthState;
 import dev.beacon.health.HealthThresholds;
+import dev.beacon.support.DaemonThreads;
 import org.slf4j.Logger;
 
 import java.net.URI;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * The agent's self-check ({@code health=}): probes the app and turns the results into the status the
- * {@link RegistrationLoop} registers. Without {@code health=} it is {@link #none()}: always {@code UP}, never probes.
+ * {@link AgentLoop} registers. Without {@code health=} it is {@link #none()}: always {@code UP}, never probes.
  *
  * <p>The instance is registered {@code STARTING}; the first probe runs one interval later, and its first pass makes it
  * {@code UP} (rise 1 for that first step: a new instance has no history, and waiting longer only delays traffic).
@@ -89,11 +90,7 @@ final class SelfCheck {
     }
 
     private static ExecutorService daemonThread() {
-        return Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "beacon-health");
-            thread.setDaemon(true);
-            return thread;
-        });
+        return Executors.newSingleThreadExecutor(DaemonThreads.named("beacon-health"));
     }
 
     boolean enabled() {

@@ -510,7 +510,7 @@ class AgentConfigParserTest {
         Map<String, String> properties = Map.of("spring.application.name", "Order Service",
                 "sun.java.command", "/x/orders-1.4.2.jar");
 
-        assertThat(AgentConfigParser.defaultServiceName(properties)).isEqualTo("order-service");
+        assertThat(DefaultServiceName.of(properties)).isEqualTo("order-service");
     }
 
     @ParameterizedTest
@@ -521,7 +521,7 @@ class AgentConfigParserTest {
             "C:\\apps\\Inventory_API-3.1.jar         | inventory_api",
             "target/my-app-v2.jar                    | my-app-v2"})
     void defaultServiceName_jar_isFileNameWithoutVersion(String command, String expected) {
-        assertThat(AgentConfigParser.defaultServiceName(Map.of("sun.java.command", command))).isEqualTo(expected);
+        assertThat(DefaultServiceName.of(Map.of("sun.java.command", command))).isEqualTo(expected);
     }
 
     @ParameterizedTest
@@ -532,13 +532,13 @@ class AgentConfigParserTest {
             "com.acme.Http2Server           | http2-server",
             "com.acme.$Weird$Main           | weird-main"})
     void defaultServiceName_mainClass_isKebabCaseSimpleName(String command, String expected) {
-        assertThat(AgentConfigParser.defaultServiceName(Map.of("sun.java.command", command))).isEqualTo(expected);
+        assertThat(DefaultServiceName.of(Map.of("sun.java.command", command))).isEqualTo(expected);
     }
 
     @Test
     void defaultServiceName_nothingKnown_isApp() {
-        assertThat(AgentConfigParser.defaultServiceName(Map.of())).isEqualTo("app");
-        assertThat(AgentConfigParser.defaultServiceName(Map.of("spring.application.name", " ",
+        assertThat(DefaultServiceName.of(Map.of())).isEqualTo("app");
+        assertThat(DefaultServiceName.of(Map.of("spring.application.name", " ",
                 "sun.java.command", ""))).isEqualTo("app");
     }
 
@@ -558,12 +558,12 @@ class AgentConfigParserTest {
             "a b/c         | a-b-c",
             "Ünïcode App   | n-code-app"})
     void sanitize_anything_givesValidServiceName(String raw, String expected) {
-        assertThat(AgentConfigParser.sanitize(raw)).isEqualTo(expected);
+        assertThat(DefaultServiceName.sanitize(raw)).isEqualTo(expected);
     }
 
     @Test
     void sanitize_longName_isCutTo63Characters() {
-        assertThat(AgentConfigParser.sanitize("a".repeat(100))).hasSize(63);
+        assertThat(DefaultServiceName.sanitize("a".repeat(100))).hasSize(63);
     }
 
     // ---- robustness

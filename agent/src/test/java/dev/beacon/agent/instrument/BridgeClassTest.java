@@ -77,6 +77,24 @@ class BridgeClassTest {
     }
 
     @Test
+    void closed_handsTheSocketToTheCloseListenerOnly_andSwallowsItsFailure() throws Exception {
+        Class<?> bridge = define();
+        bridge.getMethod("closed", Object.class).invoke(null, "nobody listens");
+        List<Object> bound = new ArrayList<>();
+        List<Object> closed = new ArrayList<>();
+        bridge.getField(BridgeClass.ON_BIND).set(null, (Consumer<Object>) bound::add);
+        bridge.getField(BridgeClass.ON_CLOSE).set(null, (Consumer<Object>) s -> {
+            closed.add(s);
+            throw new IllegalStateException("listener failed");
+        });
+
+        bridge.getMethod("closed", Object.class).invoke(null, "socket"); // must not throw
+
+        assertThat(closed).containsExactly("socket");
+        assertThat(bound).isEmpty();
+    }
+
+    @Test
     void shuttingDown_runsTheListener_andSwallowsItsFailure() throws Exception {
         Class<?> bridge = define();
         bridge.getMethod("shuttingDown").invoke(null);
@@ -96,7 +114,7 @@ class BridgeClassTest {
     @Test
     void fields_arePublicStaticVolatile_classIsFinal() throws Exception {
         Class<?> bridge = define();
-        for (String field : List.of(BridgeClass.ON_BIND, BridgeClass.ON_SHUTDOWN)) {
+        for (String field : List.of(BridgeClass.ON_BIND, BridgeClass.ON_SHUTDOWN, BridgeClass.ON_CLOSE)) {
             int modifiers = bridge.getField(field).getModifiers();
             assertThat(Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers) && Modifier.isVolatile(modifiers))
                     .as(field).isTrue();
@@ -111,8 +129,10 @@ class BridgeClassTest {
                 "java/lang/Object", null);
         field(writer, BridgeClass.ON_BIND, "L" + CONSUMER + ";");
         field(writer, BridgeClass.ON_SHUTDOWN, "L" + RUNNABLE + ";");
+        field(writer, BridgeClass.ON_CLOSE, "L" + CONSUMER + ";");
         relay(writer, internalName, "bound", "(Ljava/lang/Object;)V", BridgeClass.ON_BIND, CONSUMER, "accept");
         relay(writer, internalName, "shuttingDown", "()V", BridgeClass.ON_SHUTDOWN, RUNNABLE, "run");
+        relay(writer, internalName, "closed", "(Ljava/lang/Object;)V", BridgeClass.ON_CLOSE, CONSUMER, "accept");
         writer.visitEnd();
         return writer.toByteArray();
     }

@@ -141,7 +141,7 @@ class HookTransformerTest {
 
         assertThat(woven).isNotNull();
         List<Call> bridgeCalls = staticCalls(woven).stream()
-                .filter(c -> c.owner().equals("sun/nio/ch/BeaconBridge")).toList();
+                .filter(c -> c.owner().equals("sun/nio/ch/BeaconBridge") && c.name().equals("bound")).toList();
         assertThat(bridgeCalls).isNotEmpty().allSatisfy(call -> {
             assertThat(call.method()).isEqualTo("bind");
             assertThat(call.descriptor()).startsWith("(Ljava/net/SocketAddress;I)");
@@ -149,6 +149,27 @@ class HookTransformerTest {
         });
         assertThat(bridgeCalls).hasSize(returns(original, "bind", "(Ljava/net/SocketAddress;I)"));
         assertThat(staticCalls(original)).noneMatch(c -> c.owner().equals("sun/nio/ch/BeaconBridge"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java/net/ServerSocket:close", "sun/nio/ch/ServerSocketChannelImpl:implCloseSelectableChannel",
+            "sun/nio/ch/AsynchronousServerSocketChannelImpl:close"})
+    void weave_jdkBindType_callsBridgeBeforeEveryReturnOfItsCloseMethodOnly(String typeAndMethod) throws IOException {
+        String type = typeAndMethod.substring(0, typeAndMethod.indexOf(':'));
+        String close = typeAndMethod.substring(typeAndMethod.indexOf(':') + 1);
+        byte[] original = jdkClass(type);
+
+        byte[] woven = HookTransformer.weave(type, original);
+
+        List<Call> closedCalls = staticCalls(woven).stream()
+                .filter(c -> c.owner().equals("sun/nio/ch/BeaconBridge") && c.name().equals("closed")).toList();
+        assertThat(closedCalls).isNotEmpty().allSatisfy(call -> {
+            assertThat(call.method()).isEqualTo(close);
+            assertThat(call.descriptor()).isEqualTo("()V");
+        });
+        assertThat(closedCalls).hasSize(returns(original, close, "()V"));
+        assertThat(staticCalls(woven)).filteredOn(c -> c.owner().equals("sun/nio/ch/BeaconBridge"))
+                .extracting(Call::name).containsOnly("bound", "closed");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.beacon.agent.lifecycle;
+package dev.beacon.registry.internal;
 
 import org.junit.jupiter.api.Test;
 

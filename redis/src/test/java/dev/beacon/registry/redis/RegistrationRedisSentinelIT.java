@@ -1,0 +1,42 @@
+package dev.beacon.registry.redis;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.stream.Collectors;
+
+/**
+ * The registration contract through Sentinel: the outage is the master killed with SIGKILL; it ends when the
+ * sentinels have promoted the replica. The killed master is then started again and waited for as the new replica,
+ * so that the next test can fail over too.
+ */
+class RegistrationRedisSentinelIT extends RegistrationRedisContract {
+
+    @RegisterExtension
+    static RedisServers redis = new RedisServers();
+
+    private static SentinelSetup sentinel;
+
+    @Override
+    protected String baseUri() {
+        if (sentinel == null) {
+            sentinel = redis.sentinel("beacon-registration");
+        }
+        return "redis-sentinel://" + sentinel.sentinels().stream().map(Object::toString)
+                .collect(Collectors.joining(",")) + "/" + sentinel.masterName() + "?";
+    }
+
+    @Override
+    protected void breakRegistry() {
+        sentinel.killMaster();
+    }
+
+    @Override
+    protected void restoreRegistry() {
+        sentinel.awaitFailover();
+        RedisServer former = sentinel.replica();
+        former.restart();
+        Await.until(former + " is a replica in sync with " + sentinel.master(), Duration.ofSeconds(30),
+                () -> former.info("replication", "master_link_status"), "up"::equals);
+    }
+}
