@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -131,9 +132,9 @@ public final class AgentConfigParser {
         return named;
     }
 
-    private static <T> T check(String key, T value, Function<T, ?> validator) {
+    private static <T> T check(String key, T value, Consumer<T> validator) {
         try {
-            validator.apply(value);
+            validator.accept(value);
             return value;
         } catch (IllegalArgumentException e) {
             // the registry URI may carry a password, which must never reach stderr

@@ -33,9 +33,9 @@ final class ClusterServicesIndex extends ServicesIndex {
     public void register(ServiceKeys service, String id, String entry, long ttlMillis) {
         long nominatedFor = Nominations.TTLS * ttlMillis;
         // the registration's reply decides; a failed nomination shows as a missing service until the next one
-        connection.pipelined(operation("register", service, id), List.of(
+        var unused = connection.pipelined(operation("register", service, id), List.of(
                 ScriptCall.register(service, id, entry, ttlMillis),
-                ScriptCall.nominate(keys.index(), service.service(), nominatedFor))).get(0).get();
+                ScriptCall.nominate(keys.index(), service.service(), nominatedFor))).get(0).get(); // throws its error
         nominations.nominated(instance(service, id), ttlMillis, nominatedFor);
     }
 
