@@ -69,6 +69,8 @@ public final class BeaconAgent {
                 System.err.println("[beacon] cannot install the bind hooks (" + t
                         + "); listeners are found by scanning /proc only");
             }
+            // Not DaemonThreads: this runs before main, and DaemonThreads would initialise the (relocated) SLF4J here;
+            // every later thread of the agent comes from DaemonThreads, on the agent's own thread.
             Thread agent = new Thread(new AgentThread(agentArgs, handoff, hooks, idleStartMillis), "beacon-agent");
             agent.setDaemon(true);
             handoff.consumer(agent);
