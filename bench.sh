@@ -14,6 +14,7 @@
 #   ./bench.sh jmh [--quick]           Load balancers: JMH choose() ns/op and B/op (section "balancers"); the full run
 #                                      takes about 8 minutes on 2 cores, --quick about 2
 #   ./bench.sh startup [--quick]       Agent startup cost: sample-app without agent, with Beacon, with OpenTelemetry
+#                                      (BEACON_BASELINE_AGENT=<an earlier beacon-agent.jar> adds it, same alternation)
 set -euo pipefail
 cd "$(dirname "$0")"
 what="${1:-all}"
@@ -91,6 +92,7 @@ for name in $names; do
   read -r main section <<<"$(main_of "$name")"
   echo "bench: $name" >&2
   report="$(java -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    ${BEACON_BASELINE_AGENT:+-Dbeacon.baseline.agent=$BEACON_BASELINE_AGENT} \
     -cp bench/target/beacon-bench.jar "$main" "$@")"
   printf '%s\n' "$report"
   update_section "$section" "./bench.sh $name $*" "$report"

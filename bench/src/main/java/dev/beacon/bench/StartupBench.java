@@ -57,6 +57,13 @@ public final class StartupBench {
         Path root = Path.of(System.getProperty("beacon.root", ".")).toAbsolutePath().normalize();
         Path agent = root.resolve("agent/target/beacon-agent.jar");
         Path otel = root.resolve("bench/target/reference-agents/opentelemetry-javaagent.jar");
+        // -Dbeacon.baseline.agent=<an earlier build's beacon-agent.jar>: measured in the same alternation, so a
+        // change of the agent is compared side by side with the build before it
+        String baselineProperty = System.getProperty("beacon.baseline.agent", "");
+        Path baseline = baselineProperty.isBlank() ? null : Path.of(baselineProperty).toAbsolutePath();
+        if (baseline != null && !Files.isRegularFile(baseline)) {
+            throw new IllegalArgumentException("beacon.baseline.agent=" + baselineProperty + " is not a file");
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<App> apps = new ArrayList<>(List.of(new App("`sample-app.jar` (JDK HttpServer)",
                 List.of("-jar", root.resolve("sample-app/target/sample-app.jar").toString()), "--port")));
@@ -71,6 +78,9 @@ public final class StartupBench {
         for (App app : apps) {
             Map<String, List<Sample>> samples = new LinkedHashMap<>();
             List<String> variants = new ArrayList<>(List.of(NO_AGENT, BEACON, BEACON_OFF));
+            if (baseline != null) {
+                variants.add(2, BASELINE);
+            }
             if (Files.exists(otel)) {
                 variants.add(OTEL);
             }
@@ -82,6 +92,8 @@ public final class StartupBench {
                     switch (variant) {
                         case BEACON -> command.add("-javaagent:" + agent + "=service=startup,registry=file:" + registry
                                 + ",log=warn");
+                        case BASELINE -> command.add("-javaagent:" + baseline + "=service=startup,registry=file:"
+                                + registry + ",log=warn");
                         case BEACON_OFF -> command.add("-javaagent:" + agent + "=enabled=false");
                         case NO_AGENT -> { }
                         default -> command.addAll(List.of("-javaagent:" + otel, "-Dotel.traces.exporter=none",
@@ -90,7 +102,8 @@ public final class StartupBench {
                     }
                     int port = freePort();
                     command.addAll(app.command(port));
-                    samples.get(variant).add(measure(command, port, variant.equals(BEACON) ? registry : null));
+                    samples.get(variant).add(measure(command, port,
+                            variant.equals(BEACON) || variant.equals(BASELINE) ? registry : null));
                 }
             }
             report.append(app.title()).append(", ").append(runs).append(" runs per variant in alternating order, "
@@ -117,6 +130,7 @@ public final class StartupBench {
     private static final String NO_AGENT = "no agent";
     private static final String BEACON = "Beacon agent";
     private static final String BEACON_OFF = "Beacon agent, enabled=false";
+    private static final String BASELINE = "Beacon agent, baseline build (-Dbeacon.baseline.agent)";
     private static final String OTEL = "OpenTelemetry agent 2.22";
 
     private static String springBootVersion(Path bootLib) throws IOException {
