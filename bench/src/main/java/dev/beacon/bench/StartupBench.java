@@ -65,10 +65,15 @@ public final class StartupBench {
             throw new IllegalArgumentException("beacon.baseline.agent=" + baselineProperty + " is not a file");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<App> apps = new ArrayList<>(List.of(new App("`sample-app.jar` (JDK HttpServer)",
-                List.of("-jar", root.resolve("sample-app/target/sample-app.jar").toString()), "--port")));
+        // -Dbeacon.startup.apps=sample,boot (the default) picks the apps; -Dbeacon.startup.otel=false skips OpenTelemetry
+        List<String> chosen = List.of(System.getProperty("beacon.startup.apps", "sample,boot").split(","));
+        List<App> apps = new ArrayList<>();
+        if (chosen.contains("sample")) {
+            apps.add(new App("`sample-app.jar` (JDK HttpServer)",
+                    List.of("-jar", root.resolve("sample-app/target/sample-app.jar").toString()), "--port"));
+        }
         Path bootLib = root.resolve("bench/target/boot-lib");
-        if (Files.isDirectory(bootLib)) {
+        if (chosen.contains("boot") && Files.isDirectory(bootLib)) {
             apps.add(new App("Spring Boot " + springBootVersion(bootLib) + " web app (embedded Tomcat, "
                     + "`BootHelloApp`)", List.of("-cp", root.resolve("bench/target/classes") + File.pathSeparator
                     + bootLib + "/*", "dev.beacon.bench.startup.BootHelloApp"), ""));
@@ -81,7 +86,7 @@ public final class StartupBench {
             if (baseline != null) {
                 variants.add(2, BASELINE);
             }
-            if (Files.exists(otel)) {
+            if (Files.exists(otel) && Boolean.parseBoolean(System.getProperty("beacon.startup.otel", "true"))) {
                 variants.add(OTEL);
             }
             variants.forEach(v -> samples.put(v, new ArrayList<>()));
