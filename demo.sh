@@ -79,7 +79,7 @@ trap 'exit 143' TERM
 
 # start_app NAME SERVICE: starts a sample app under the agent in the background, its output in $WORK/NAME.log.
 start_app() {
-  "$JAVA" "-javaagent:$AGENT_JAR=service=$2,registry=$REG,ttl=${TTL}s,meta.version=1.4" \
+  "$JAVA" "-javaagent:$AGENT_JAR=service=$2,host=127.0.0.1,registry=$REG,ttl=${TTL}s,meta.version=1.4" \
     -jar "$APP_JAR" --name "$1" --registry "$REG" >"$WORK/$1.log" 2>&1 8>&- 9>&- &
   NAMES[COUNT]=$1
   PIDS[COUNT]=$!
