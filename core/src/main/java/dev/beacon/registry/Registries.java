@@ -5,6 +5,7 @@ import dev.beacon.registry.spi.RegistryProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
@@ -56,11 +57,10 @@ public final class Registries {
     /** Checks that {@code uri} names an available scheme, without opening anything. */
     public static String checkUri(String uri) {
         String scheme = uri == null ? "" : schemeOf(uri);
-        for (RegistryProvider provider : providers()) {
-            if (provider.schemes().contains(scheme)) {
-                provider.validate(uri.trim());
-                return uri;
-            }
+        Optional<RegistryProvider> provider = find(scheme);
+        if (provider.isPresent()) {
+            provider.get().validate(uri.trim());
+            return uri;
         }
         if (MODULES.containsKey(scheme)) {
             throw unknown(scheme, uri);
@@ -86,12 +86,11 @@ public final class Registries {
     }
 
     private static RegistryProvider provider(String scheme, String uri) {
-        for (RegistryProvider provider : providers()) {
-            if (provider.schemes().contains(scheme)) {
-                return provider;
-            }
-        }
-        throw unknown(scheme, uri);
+        return find(scheme).orElseThrow(() -> unknown(scheme, uri));
+    }
+
+    private static Optional<RegistryProvider> find(String scheme) {
+        return providers().stream().filter(provider -> provider.schemes().contains(scheme)).findFirst();
     }
 
     /** The artifact that adds a scheme Beacon knows but that is not on the class path. */

@@ -31,8 +31,7 @@ public final class Ttl {
      */
     public static Duration check(Duration ttl) {
         if (ttl == null || ttl.compareTo(MIN) < 0 || ttl.compareTo(MAX) > 0) {
-            throw new IllegalArgumentException("ttl must be between 1s and 1d, but was "
-                    + (ttl == null ? "null" : Texts.quote(Durations.format(ttl))));
+            throw outOfBounds(ttl == null ? "null" : Texts.quote(Durations.format(ttl)));
         }
         return ttl;
     }
@@ -45,7 +44,7 @@ public final class Ttl {
     public static Duration parse(String text) {
         Duration ttl = Durations.parse("ttl", text);
         if (ttl.compareTo(MIN) < 0 || ttl.compareTo(MAX) > 0) {
-            throw new IllegalArgumentException("ttl must be between 1s and 1d, but was " + Texts.quote(text));
+            throw outOfBounds(Texts.quote(text));
         }
         return ttl;
     }
@@ -57,8 +56,13 @@ public final class Ttl {
      */
     public static Duration ofSeconds(long seconds) {
         if (seconds < MIN.getSeconds() || seconds > MAX.getSeconds()) {
-            throw new IllegalArgumentException("ttl must be between 1s and 1d, but was " + Texts.quote(seconds + ""));
+            throw outOfBounds(Texts.quote(seconds + ""));
         }
         return Duration.ofSeconds(seconds);
+    }
+
+    private static IllegalArgumentException outOfBounds(String shown) {
+        return new IllegalArgumentException("ttl must be between " + Durations.format(MIN) + " and "
+                + Durations.format(MAX) + ", but was " + shown);
     }
 }

@@ -1,7 +1,6 @@
 package dev.beacon.reliability;
 
 import dev.beacon.registry.ServiceRegistry;
-import dev.beacon.registry.redis.Address;
 import dev.beacon.registry.redis.RedisServers;
 import dev.beacon.registry.redis.RedisServiceRegistry;
 import dev.beacon.registry.redis.SentinelSetup;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,8 +36,7 @@ class SentinelFailoverIT {
     @Test
     void masterKilledUnderLoad_sentinelsFailOver_registryConvergesToTheFleet_clientsNeverFail() throws Exception {
         SentinelSetup setup = redis.sentinel("rel-master");
-        String uri = "redis-sentinel://" + setup.sentinels().stream().map(Address::toString)
-                .collect(Collectors.joining(",")) + "/" + setup.masterName() + "?timeout="
+        String uri = setup.uri() + "timeout="
                 + Scale.REDIS_TIMEOUT.toMillis() + "ms&connect-timeout=" + Scale.REDIS_TIMEOUT.toMillis() + "ms";
         Figures figures = new Figures("sentinel-failover", "Sentinel failover of the master under load");
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());

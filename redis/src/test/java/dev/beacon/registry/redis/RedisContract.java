@@ -4,7 +4,6 @@ import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.ServiceRegistryContractTest;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The registry contract on real Redis servers: each subclass (standalone, TLS, Sentinel, Cluster) starts its own
@@ -13,26 +12,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 abstract class RedisContract extends ServiceRegistryContractTest {
 
-    private static final AtomicInteger TESTS = new AtomicInteger();
-    private String uri;
+    private final TestKeyspace keyspace = new TestKeyspace("contract");
 
     /** The registry URI without the prefix option, ending in {@code ?} or {@code &}. */
     protected abstract String baseUri();
 
     /** This test's key prefix. */
     protected String prefix() {
-        return uri.replaceAll(".*prefix=([A-Za-z0-9]+).*", "$1");
+        return keyspace.prefix();
     }
 
     @Override
     protected ServiceRegistry newRegistry() {
-        uri = baseUri() + "prefix=contract" + TESTS.incrementAndGet();
-        return RedisServiceRegistry.open(uri);
+        return keyspace.open(baseUri());
     }
 
     @Override
     protected ServiceRegistry openSecondHandle() {
-        return RedisServiceRegistry.open(uri);
+        return keyspace.openAgain();
     }
 
     @Override

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,8 +23,7 @@ class RedisSentinelContractIT extends RedisContract {
         if (sentinel == null) {
             sentinel = redis.sentinel("beacon-master");
         }
-        return "redis-sentinel://" + sentinel.sentinels().stream().map(Object::toString)
-                .collect(Collectors.joining(",")) + "/" + sentinel.masterName() + "?";
+        return sentinel.uri();
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.beacon.registry.redis;
 import dev.beacon.registry.RegistrationContractTest;
 import dev.beacon.registry.ServiceRegistry;
 
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The registration contract on real Redis servers: each subclass (standalone, Sentinel, Cluster) starts its servers
@@ -12,25 +11,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 abstract class RegistrationRedisContract extends RegistrationContractTest {
 
-    private static final AtomicInteger TESTS = new AtomicInteger();
-    private String uri;
+    private final TestKeyspace keyspace = new TestKeyspace("registration");
 
     /** The registry URI without the prefix option, ending in {@code ?} or {@code &}. */
     protected abstract String baseUri();
 
     /** This test's key prefix. */
     protected String prefix() {
-        return uri.replaceAll(".*prefix=([A-Za-z0-9]+).*", "$1");
+        return keyspace.prefix();
     }
 
     @Override
     protected ServiceRegistry newRegistry() {
-        uri = baseUri() + "prefix=registration" + TESTS.incrementAndGet();
-        return RedisServiceRegistry.open(uri);
+        return keyspace.open(baseUri());
     }
 
     @Override
     protected ServiceRegistry openSecondHandle() {
-        return RedisServiceRegistry.open(uri);
+        return keyspace.openAgain();
     }
 }

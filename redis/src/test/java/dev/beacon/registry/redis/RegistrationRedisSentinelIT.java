@@ -3,7 +3,6 @@ package dev.beacon.registry.redis;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.stream.Collectors;
 
 /**
  * The registration contract through Sentinel: the outage is the master killed with SIGKILL; it ends when the
@@ -22,8 +21,7 @@ class RegistrationRedisSentinelIT extends RegistrationRedisContract {
         if (sentinel == null) {
             sentinel = redis.sentinel("beacon-registration");
         }
-        return "redis-sentinel://" + sentinel.sentinels().stream().map(Object::toString)
-                .collect(Collectors.joining(",")) + "/" + sentinel.masterName() + "?";
+        return sentinel.uri();
     }
 
     @Override

@@ -69,6 +69,12 @@ public final class SentinelSetup implements AutoCloseable {
     }
 
     /** The three sentinel processes, to stop or kill one. */
+    /** {@code redis-sentinel://s1,s2,s3/<master>?}: the registry URI of this setup, ready for options. */
+    public String uri() {
+        return "redis-sentinel://" + sentinels().stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.joining(",")) + "/" + masterName() + "?";
+    }
+
     public List<RedisServer> sentinelServers() {
         return sentinels;
     }
