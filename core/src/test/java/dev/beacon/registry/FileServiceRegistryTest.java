@@ -85,9 +85,21 @@ class FileServiceRegistryTest extends ServiceRegistryContractTest {
     void deregister_liveInstance_deletesItsFile() {
         registry.register(instance("orders", "orders-1"), TTL);
 
-        registry.deregister("orders", "orders-1");
+        assertThat(registry.deregister("orders", "orders-1")).isTrue();
 
         assertThat(dir.resolve("orders@orders-1.json")).doesNotExist();
+        assertThat(dir).isEmptyDirectory(); // the entry leaves by a rename to a temporary name: that is deleted too
+    }
+
+    @Test
+    void deregister_expiredInstance_deletesItsFileAndAnswersFalse() {
+        registry.register(instance("orders", "orders-1"), TTL);
+        advance(TTL.plusMillis(1));
+
+        assertThat(registry.deregister("orders", "orders-1")).isFalse();
+
+        assertThat(dir).isEmptyDirectory();
+        assertThat(registry.deregister("orders", "orders-1")).isFalse();
     }
 
     @Test

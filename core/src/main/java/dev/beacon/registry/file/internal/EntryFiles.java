@@ -109,17 +109,30 @@ public final class EntryFiles {
         }
     }
 
-    /** Deletes the entry; true if it was there and live. */
+    /**
+     * Removes the entry; true if it was there and live. The entry leaves the directory first, in one rename to a
+     * temporary name, and is read (to tell whether it was live) and deleted only then: watchers and readers see it gone
+     * without waiting for the read, which is slow the first time in a JVM (the JSON parser's classes load then).
+     */
     public boolean deregister(String service, String id) {
         Path file = fileFor(service, id);
         synchronized (lockFor(service, id)) {
-            Entry entry = read(file);
+            long now = clock.millis();
+            Path removed = tempFor(file);
             try {
-                boolean deleted = Files.deleteIfExists(file);
-                return deleted && entry != null && entry.liveAt(clock.millis());
+                Files.move(file, removed, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                return false;
             } catch (IOException e) {
                 throw unavailable("deregister " + service + "/" + id, e);
             }
+            Entry entry = read(removed, file.getFileName().toString());
+            try {
+                Files.deleteIfExists(removed);
+            } catch (IOException e) {
+                log.debug("could not delete {}; readers reap it within a minute: {}", removed, e.toString());
+            }
+            return entry != null && entry.liveAt(now);
         }
     }
 
@@ -187,6 +200,11 @@ public final class EntryFiles {
     }
 
     private Entry read(Path file) {
+        return read(file, file.getFileName().toString());
+    }
+
+    /** The entry in {@code file}, which must hold the instance an entry file named {@code entryName} holds. */
+    private Entry read(Path file, String entryName) {
         byte[] bytes;
         try {
             if (Files.size(file) > MAX_ENTRY_BYTES) {
@@ -201,7 +219,7 @@ public final class EntryFiles {
             return null;
         }
         try {
-            return decode(bytes, file.getFileName().toString());
+            return decode(bytes, entryName);
         } catch (InvalidEntryException e) {
             warn(file, e.getMessage());
             return null;
@@ -247,8 +265,7 @@ public final class EntryFiles {
         byte[] bytes = InstanceCodec.toBytes(node);
         Path target = fileFor(instance.service(), instance.id());
         ensureDirectory();
-        Path temp = directory.path().resolve("." + target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        Path temp = tempFor(target);
         try {
             try {
                 createPrivateFile(temp);
@@ -272,6 +289,12 @@ public final class EntryFiles {
             }
             throw unavailable("write " + instance.service() + "/" + instance.id(), e);
         }
+    }
+
+    /** A fresh temporary name beside {@code entry}: hidden, and reaped by readers when its writer died. */
+    private Path tempFor(Path entry) {
+        return directory.path().resolve("." + entry.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
     }
 
     private static void createPrivateFile(Path file) throws IOException {
