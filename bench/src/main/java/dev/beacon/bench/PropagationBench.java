@@ -48,18 +48,21 @@ public final class PropagationBench {
             CuratorPeer.Crash curatorDefault = defaultCrashes > 0
                     ? curator.startCrash("crash-default", 0, defaultCrashes) : null;
             Path fileDir = Files.createTempDirectory("beacon-bench-file");
-            try (ServiceRegistry file = Registries.open("file:" + fileDir)) {
-                BeaconPropagation beacon = new BeaconPropagation("file", "file:" + fileDir, file, agentJar, observers);
-                beacon.registerAndSigterm(jvms, rebinds);
-                beacon.crash("crash-short", BeaconPropagation.SHORT_TTL, shortCrashes, 4);
-                beacon.crash("crash-default", BeaconPropagation.DEFAULT_TTL, defaultCrashes, 4);
-            }
-            try (RedisProcess redis = RedisProcess.start(); ServiceRegistry registry = Registries.open(redis.uri())) {
+            try (ServiceRegistry file = Registries.open("file:" + fileDir);
+                 RedisProcess redis = RedisProcess.start();
+                 ServiceRegistry registry = Registries.open(redis.uri())) {
                 redisVersion = redis.info("server").getOrDefault("redis_version", "?");
-                BeaconPropagation beacon = new BeaconPropagation("redis", redis.uri(), registry, agentJar, observers);
-                beacon.registerAndSigterm(jvms, rebinds);
-                beacon.crash("crash-short", BeaconPropagation.SHORT_TTL, shortCrashes, 4);
-                beacon.crash("crash-default", BeaconPropagation.DEFAULT_TTL, defaultCrashes, 4);
+                BeaconPropagation onFile = new BeaconPropagation("file", "file:" + fileDir, file, agentJar, observers);
+                BeaconPropagation onRedis = new BeaconPropagation("redis", redis.uri(), registry, agentJar, observers);
+                // one app JVM on each registry in turn: the machine's load drifts, and the ratio compares like with like
+                for (int rep = 0; rep < jvms; rep++) {
+                    onFile.registerAndSigterm(1, rebinds);
+                    onRedis.registerAndSigterm(1, rebinds);
+                }
+                for (BeaconPropagation beacon : List.of(onFile, onRedis)) {
+                    beacon.crash("crash-short", BeaconPropagation.SHORT_TTL, shortCrashes, 4);
+                    beacon.crash("crash-default", BeaconPropagation.DEFAULT_TTL, defaultCrashes, 4);
+                }
             }
             if (curatorDefault != null) {
                 curatorDefault.finish();
@@ -83,7 +86,7 @@ public final class PropagationBench {
                 .append(org.apache.zookeeper.Version.getFullVersion().split("[ -]")[0]).append(" (Curator ")
                 .append(mavenVersion("org.apache.curator", "curator-x-discovery"))
                 .append(") on loopback. Beacon: ").append(reps[0]).append(" app JVMs per registry with the agent "
-                        + "(`log=error`), each binding once cold and ").append(reps[1]).append(" times warm (close, "
+                        + "(`log=error`), one on each registry in turn, each binding once cold and ").append(reps[1]).append(" times warm (close, "
                         + "bind again), then stopped with SIGTERM; ").append(reps[2]).append(" crashes at ttl 1 s and ")
                 .append(reps[3]).append(" at the default ttl ").append(BeaconPropagation.DEFAULT_TTL.toSeconds()).append(" s (heartbeat ttl/3). Curator: ").append(reps[4])
                 .append(" register/unregister cycles in one JVM, ").append(reps[2]).append(" crashed registrant JVMs "
