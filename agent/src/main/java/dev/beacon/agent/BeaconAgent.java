@@ -8,6 +8,7 @@ import dev.beacon.agent.instrument.BindHooks;
 import dev.beacon.agent.lifecycle.Handoff;
 import dev.beacon.agent.lifecycle.AgentLoop;
 import dev.beacon.agent.logging.AgentLog;
+import dev.beacon.agent.logging.AgentLogLine;
 import dev.beacon.registry.Registries;
 import dev.beacon.registry.ServiceRegistry;
 
@@ -29,7 +30,7 @@ import java.util.function.Supplier;
  * the agent's for the classes the app loads), registers the fallback shutdown hook, then waits — loading nothing more — until the app binds its first listener, or
  * {@value #IDLE_START_MILLIS} ms have passed (for listeners only the {@code /proc} scan can see), before it reads the
  * configuration, opens the registry and registers. The app's startup pays for the hooks, not for the agent. Never
- * throws: any problem is one line on stderr, and the app runs without the agent.
+ * throws: any problem is one line on stderr (in the shape of {@link AgentLogLine}), and the app runs without the agent.
  */
 public final class BeaconAgent {
 
@@ -52,7 +53,7 @@ public final class BeaconAgent {
     private static void start(String agentArgs, Instrumentation instrumentation, long idleStartMillis) {
         try {
             if (!STARTED.compareAndSet(false, true)) {
-                System.err.println("[beacon] the agent is already running in this JVM; ignoring the second one");
+                AgentLogLine.printWarning("the agent is already running in this JVM; ignoring the second one");
                 return;
             }
             if (startedByJdkTool(System.getProperty("sun.java.command", ""))) {
@@ -66,7 +67,7 @@ public final class BeaconAgent {
             try {
                 hooks = BindHooks.install(instrumentation, handoff, handoff.closeSignal(), handoff.shutdownSignal());
             } catch (Throwable t) {
-                System.err.println("[beacon] cannot install the bind hooks (" + t
+                AgentLogLine.printWarning("cannot install the bind hooks (" + t
                         + "); listeners are found by scanning /proc only");
             }
             // Not DaemonThreads: this runs before main, and DaemonThreads would initialise the (relocated) SLF4J here;
@@ -76,7 +77,7 @@ public final class BeaconAgent {
             handoff.consumer(agent);
             agent.start();
         } catch (Throwable t) {
-            System.err.println("[beacon] the agent failed to start (" + t + "); the application runs without it");
+            AgentLogLine.printError("the agent failed to start (" + t + "); the application runs without it");
         }
     }
 
@@ -115,7 +116,7 @@ public final class BeaconAgent {
                     config = AgentConfigParser.parse(agentArgs, System.getProperties(), System.getenv());
                 } catch (IllegalArgumentException e) {
                     handoff.close();
-                    System.err.println("[beacon] bad agent configuration: " + e.getMessage()
+                    AgentLogLine.printError("bad agent configuration: " + e.getMessage()
                             + "; the agent is disabled, the application runs without it");
                     return;
                 }
@@ -133,7 +134,7 @@ public final class BeaconAgent {
                 }
             } catch (Throwable t) {
                 handoff.close();
-                System.err.println("[beacon] the agent failed (" + t + "); the application runs without it");
+                AgentLogLine.printError("the agent failed (" + t + "); the application runs without it");
             }
         }
     }

@@ -37,6 +37,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +56,9 @@ class ServerIT {
     private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
     private static final Queue<String> MATRIX = new ConcurrentLinkedQueue<>();
+    /** An agent line: {@code [beacon] 2026-12-05 14:31:51.123 INFO message} (group 1 the level, 2 the message). */
+    private static final Pattern AGENT_LINE = Pattern.compile(
+            "\\[beacon] \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} (ERROR|WARN|INFO|DEBUG|TRACE) (.*)");
 
     /** The server apps, the jars each needs (by file-name prefix) and its arguments before the port. */
     enum App {
@@ -174,8 +179,10 @@ class ServerIT {
             assertThat(registry.instances(app.service)).as("still registered after SIGTERM\n" + process.describe())
                     .isEmpty();
             assertThat(process.stderr()).as(process.describe())
-                    .anyMatch(line -> line.startsWith("[beacon] deregistered service=" + app.service))
-                    .noneMatch(line -> line.startsWith("[beacon] WARN") || line.startsWith("[beacon] ERROR"));
+                    .anyMatch(line -> agentLine(line, "INFO")
+                            .startsWith("deregistered service=" + app.service))
+                    .noneMatch(line -> line.startsWith("[beacon]") && !AGENT_LINE.matcher(line).matches())
+                    .noneMatch(line -> !agentLine(line, "WARN|ERROR").isEmpty());
 
             MATRIX.add(String.format("%-13s %-5s %-24s port %5d registered %5d host %-15s extra %-4s "
                             + "start→listening %5d ms  listening→registered %4d ms  SIGTERM→exit %4d ms (exit %d), "
@@ -262,5 +269,11 @@ class ServerIT {
 
     private static long millis(long from, long to) {
         return (to - from) / 1_000_000;
+    }
+
+    /** The message of an agent line at one of {@code levels} (a regex alternation); "" for any other line. */
+    private static String agentLine(String line, String levels) {
+        Matcher m = AGENT_LINE.matcher(line);
+        return m.matches() && m.group(1).matches(levels) ? m.group(2) : "";
     }
 }

@@ -7,11 +7,12 @@ import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
 
 import java.io.PrintStream;
+import java.time.LocalDateTime;
 import java.util.Locale;
 
 /**
- * The agent's own log: one line per event on stderr, prefixed {@code [beacon]}, so the host app's logging is never
- * touched. Backs the relocated SLF4J that core logs through (see {@link AgentLoggerProvider}). The level is the one
+ * The agent's own log: one line per event on stderr, {@code [beacon]}, the local time to the millisecond and the level
+ * first ({@link AgentLogLine}), so the host app's logging is never touched. Backs the relocated SLF4J that core logs through (see {@link AgentLoggerProvider}). The level is the one
  * process-wide setting of the agent ({@code log=}); throwables are shown as one line unless the level is DEBUG.
  */
 public final class AgentLog extends LegacyAbstractLogger {
@@ -106,12 +107,10 @@ public final class AgentLog extends LegacyAbstractLogger {
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
                                                Throwable throwable) {
+        LocalDateTime now = LocalDateTime.now();
         String message = MessageFormatter.basicArrayFormat(pattern, arguments);
-        StringBuilder line = new StringBuilder(message.length() + 32).append("[beacon] ");
-        if (level != Level.INFO) {
-            line.append(level).append(' ');
-        }
-        line.append(message);
+        StringBuilder line = AgentLogLine.start(new StringBuilder(AgentLogLine.START_LENGTH + message.length() + 16),
+                now, level.toString()).append(message);
         boolean stackTrace = throwable != null && threshold <= Level.DEBUG.toInt();
         if (throwable != null && !stackTrace) {
             line.append(": ").append(throwable);

@@ -1,5 +1,6 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.agent.logging.AgentLines;
 import dev.beacon.testing.Prerequisite;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
@@ -119,7 +120,7 @@ class AgentFileRegistryFaultsIT {
                 }
                 Thread.sleep(500);
             }
-            List<String> warnings = app.stderr().stream().filter(l -> l.startsWith("[beacon] WARN")).toList();
+            List<String> warnings = app.stderr().stream().filter(l -> AgentLines.hasLevel(l, "WARN")).toList();
             assertThat(warnings).as(app.describe()).hasSize(1);
             System.out.println("agent on a broken file registry, app still serving: " + warnings.get(0));
             assertThat(warnings.get(0)).as(app.describe())

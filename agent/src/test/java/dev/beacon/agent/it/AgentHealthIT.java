@@ -1,5 +1,6 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.agent.logging.AgentLines;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,16 +109,16 @@ class AgentHealthIT {
                         .as("not before %d passing probes one interval apart", RISE)
                         .isGreaterThanOrEqualTo(INTERVAL.multipliedBy(RISE - 1));
 
-                List<String> beacon = app.stderr().stream()
-                        .filter(l -> l.startsWith("[beacon]") && !l.startsWith("[beacon] advertising")).toList();
+                List<String> beacon = AgentLines.messages(app.stderr()).stream()
+                        .filter(m -> !m.startsWith("advertising ")).toList();
                 assertThat(beacon).as(app.describe()).hasSize(4);
                 assertThat(beacon.get(0)).contains("registered service=orders", ":" + port,
                         "as STARTING; health /health every 2000 ms (rise 2, fall 3)");
-                assertThat(beacon.get(1)).matches("\\[beacon] orders id=\\S+ is now UP: /health answered 200");
+                assertThat(beacon.get(1)).matches("orders id=\\S+ is now UP: /health answered 200");
                 assertThat(beacon.get(2)).matches(
-                        "\\[beacon] orders id=\\S+ is now DOWN: /health answered 503 \\(3 failures in a row\\)");
+                        "orders id=\\S+ is now DOWN: /health answered 503 \\(3 failures in a row\\)");
                 assertThat(beacon.get(3)).matches(
-                        "\\[beacon] orders id=\\S+ is now UP: /health answered 200 \\(2 passes in a row\\)");
+                        "orders id=\\S+ is now UP: /health answered 200 \\(2 passes in a row\\)");
                 JvmOutput.assertNoWarnings(app);
             }
         }

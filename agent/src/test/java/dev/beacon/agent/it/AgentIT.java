@@ -1,5 +1,6 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.agent.logging.AgentLines;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -185,15 +186,17 @@ class AgentIT {
             int port = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
             assertThat(get(port, "/")).isEqualTo(200);
             Thread.sleep(300);
-            List<String> beaconLines = app.stderr().stream().filter(l -> l.startsWith("[beacon]")).toList();
+            List<String> beaconLines = app.stderr().stream().filter(AgentLines::isAgentLine).toList();
             assertThat(beaconLines).as(app.describe()).hasSize(1);
+            assertThat(AgentLines.level(beaconLines.get(0))).as(beaconLines.get(0)).hasValue("ERROR");
             assertThat(beaconLines.get(0)).contains("the agent is disabled");
             String badValue = badArgs.contains("ttl=") ? "ttl 'abc'" : badArgs.contains("colour") ? "colour"
                     : badArgs.contains("Bad_Name") ? "Bad_Name!" : badArgs.contains("zookeeper") ? "zookeeper"
                     : badArgs.contains("port=") ? "port=70000" : "nonsense";
             assertThat(beaconLines.get(0)).contains(badValue);
             assertThat(app.stderr()).as(app.describe()).noneMatch(l -> l.contains("Exception") || l.contains("\tat "));
-            JvmOutput.assertNoWarnings(app);
+            assertThat(JvmOutput.warnings(app)).as("nothing else the JVM or the agent warns of\n" + app.describe())
+                    .containsExactly(beaconLines.get(0));
             assertThat(Files.exists(registryDir())).isFalse();
         }
     }

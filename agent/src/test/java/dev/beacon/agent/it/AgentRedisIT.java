@@ -1,5 +1,6 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.agent.logging.AgentLines;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -139,11 +140,11 @@ class AgentRedisIT {
             assertThat(backAfter).as("ms from Redis restart to the instance registered again (heartbeat 2000 ms)")
                     .isLessThanOrEqualTo(heartbeat.toMillis() + 500);
             assertThat(get(port)).isEqualTo(200);
-            long warnings = app.stderr().stream().filter(l -> l.startsWith("[beacon] WARN")).count();
+            long warnings = app.stderr().stream().filter(l -> AgentLines.hasLevel(l, "WARN")).count();
             assertThat(warnings).as("warnings during a 10 s outage\n" + app.describe()).isBetween(1L, 3L);
             assertThat(app.stderr()).as(app.describe()).anyMatch(l -> l.contains("reachable again"));
             assertThat(JvmOutput.warnings(app)).as("only the agent's own warnings about the outage\n" + app.describe())
-                    .allMatch(l -> l.startsWith("[beacon] WARN"));
+                    .allMatch(l -> AgentLines.hasLevel(l, "WARN"));
         }
     }
 

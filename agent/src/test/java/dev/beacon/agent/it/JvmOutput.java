@@ -1,5 +1,6 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.agent.logging.AgentLines;
 import dev.beacon.testing.JavaProcess;
 
 import java.util.ArrayList;
@@ -9,8 +10,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What an agent JVM must not print in the normal cases: a {@code [beacon] WARN} or {@code ERROR} line, or a warning of
- * the JVM itself (a dynamically loaded agent, class data sharing turned off by the boot class path, Unsafe or
+ * What an agent JVM must not print in the normal cases: an agent line at WARN or ERROR, an agent line that is not of
+ * the shape {@code [beacon] <date> <time> <LEVEL> <message>} ({@link AgentLines}), or a warning of the JVM itself (a dynamically loaded agent, class data sharing turned off by the boot class path, Unsafe or
  * illegal reflective access, a deprecated option).
  */
 final class JvmOutput {
@@ -26,7 +27,7 @@ final class JvmOutput {
     }
 
     static boolean isWarning(String line) {
-        return line.startsWith("[beacon] WARN") || line.startsWith("[beacon] ERROR")
+        return AgentLines.isAgentLine(line) && (!AgentLines.isWellFormed(line) || AgentLines.isWarnOrError(line))
                 // "WARNING: A Java agent has been loaded dynamically", "WARNING: sun.misc.Unsafe ...", ...
                 || line.contains("WARNING")
                 || line.contains("VM warning") // "OpenJDK 64-Bit Server VM warning: Sharing is only supported ..."

@@ -17,17 +17,22 @@ class JvmOutputTest {
         "OpenJDK 64-Bit Server VM warning: Sharing is only supported for boot loader classes because bootstrap "
             + "classpath has been appended",
         "WARNING: An illegal reflective access operation has occurred",
-        "[beacon] WARN the app only listens on a loopback address (127.0.0.1:38539)",
-        "[beacon] ERROR cannot register"})
+        "[beacon] 2026-12-05 14:31:51.123 WARN the app only listens on a loopback address (127.0.0.1:38539)",
+        "[beacon] 2026-12-05 14:31:51.123 ERROR cannot register",
+        // an agent line of another shape: the agent broke its format
+        "[beacon] registered service=orders id=vm-1-a at 127.0.0.1:8080 in file:/tmp/r (ttl 10000 ms)",
+        "[beacon] WARN the app only listens on a loopback address (127.0.0.1:38539)"})
     void isWarning_jvmAndAgentWarnings_true(String line) {
         assertThat(JvmOutput.isWarning(line)).isTrue();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "[beacon] advertising 127.0.0.1: the listener is bound to it",
-        "[beacon] registered service=orders id=vm-1-a at 127.0.0.1:8080 in file:/tmp/r (ttl 10000 ms)",
-        "[beacon] deregistered service=orders id=vm-1-a (JVM shutdown)",
+        "[beacon] 2026-12-05 14:31:51.123 INFO advertising 127.0.0.1: the listener is bound to it",
+        "[beacon] 2026-12-05 14:31:51.123 INFO registered service=orders id=vm-1-a at 127.0.0.1:8080 in file:/tmp/r "
+            + "(ttl 10000 ms)",
+        "[beacon] 2026-12-05 23:59:59.999 INFO deregistered service=orders id=vm-1-a (JVM shutdown)",
+        "[beacon] 2026-12-05 14:31:51.123 DEBUG the app's listeners: 8080",
         "listening on 8080"})
     void isWarning_ordinaryLines_false(String line) {
         assertThat(JvmOutput.isWarning(line)).isFalse();

@@ -1,5 +1,6 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.agent.logging.AgentLines;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
 import dev.beacon.registry.ServiceRegistry;
@@ -106,8 +107,8 @@ class LibraryIsolationIT {
             // after the agent registered: the app's Byte Buddy still makes and loads classes
             assertThat(get(port, "/")).isEqualTo("made by the app's Byte Buddy #2");
             assertThat(get(port, "/")).isEqualTo("made by the app's Byte Buddy #3");
-            assertThat(app.stderr()).as(app.describe()).anyMatch(l -> l.startsWith("[beacon] registered service="
-                    + "bytebuddy"));
+            assertThat(AgentLines.messages(app.stderr())).as(app.describe())
+                    .anyMatch(m -> m.startsWith("registered service=bytebuddy"));
             JvmOutput.assertNoWarnings(app);
             assertThat(app.stderr()).as(app.describe()).noneMatch(l -> l.contains("Exception"));
         }

@@ -1,5 +1,6 @@
 package dev.beacon.agent.it;
 
+import dev.beacon.agent.logging.AgentLines;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
 import dev.beacon.testing.JavaProcess;
@@ -200,7 +201,7 @@ class NetworkNamespaceIT {
         assertThat(advertised.reason()).as(advertised.log()).isEqualTo(missed + RANKED);
         // and one warning that names what matched nothing
         assertThat(advertised.warnings()).as(advertised.log()).singleElement().satisfies(warning -> assertThat(warning)
-                .isEqualTo("[beacon] WARN " + missed.substring(0, missed.length() - 2) + ": advertising "
+                .isEqualTo(missed.substring(0, missed.length() - 2) + ": advertising "
                         + fallback + " by the default rule instead; check the setting"));
     }
 
@@ -233,7 +234,7 @@ class NetworkNamespaceIT {
         assertThat(advertised.warnings()).as(advertised.log()).isEmpty();
     }
 
-    /** What the agent registered, the reason on its INFO line, and its warnings. */
+    /** What the agent registered, the reason on its INFO line, and its warnings (the messages of its WARN lines). */
     private record Advertised(String host, String reason, List<String> warnings, String log) {
     }
 
@@ -252,12 +253,12 @@ class NetworkNamespaceIT {
             int port = Integer.parseInt(process.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
             ServiceInstance instance = awaitInstance(registry, port, process);
             String line = awaitAdvertisingLine(process);
-            assertThat(line).as(process.describe()).startsWith("[beacon] advertising " + instance.host() + ": ");
-            assertThat(process.stderr()).as("one line says the address\n" + process.describe())
-                    .filteredOn(l -> l.startsWith("[beacon] advertising ")).hasSize(1);
+            assertThat(line).as(process.describe()).startsWith("advertising " + instance.host() + ": ");
+            assertThat(AgentLines.messages(process.stderr(), "INFO")).as("one line says the address\n"
+                    + process.describe()).filteredOn(m -> m.startsWith("advertising ")).hasSize(1);
             assertThat(process.stderr()).as("no error\n" + process.describe())
                     .noneMatch(l -> l.contains("ERROR") || l.contains("Exception"));
-            List<String> warnings = process.stderr().stream().filter(l -> l.startsWith("[beacon] WARN")).toList();
+            List<String> warnings = AgentLines.messages(process.stderr(), "WARN");
             return new Advertised(instance.host(), line.substring(line.indexOf(": ") + 2), warnings,
                     process.describe());
         }
@@ -280,14 +281,14 @@ class NetworkNamespaceIT {
     private static String awaitAdvertisingLine(JavaProcess process) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline) {
-            for (String line : process.stderr()) {
-                if (line.startsWith("[beacon] advertising ")) {
-                    return line;
+            for (String message : AgentLines.messages(process.stderr(), "INFO")) {
+                if (message.startsWith("advertising ")) {
+                    return message;
                 }
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no '[beacon] advertising' line within 5 s\n" + process.describe());
+        throw new AssertionError("no '[beacon] <time> INFO advertising' line within 5 s\n" + process.describe());
     }
 
     /** The up interfaces' addresses, in the order {@code java} enumerates them inside the host namespace. */

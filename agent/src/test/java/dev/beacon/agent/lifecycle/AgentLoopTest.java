@@ -1,5 +1,6 @@
 package dev.beacon.agent.lifecycle;
 
+import dev.beacon.agent.logging.AgentLines;
 import com.sun.net.httpserver.HttpServer;
 import dev.beacon.RegistryUnavailableException;
 import dev.beacon.ServiceInstance;
@@ -901,15 +902,15 @@ class AgentLoopTest {
             System.setErr(original);
         }
 
-        List<String> lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
-                .filter(line -> line.startsWith("[beacon]") && !line.startsWith("[beacon] advertising")).toList();
+        List<String> lines = AgentLines.messages(captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .toList()).stream().filter(message -> !message.startsWith("advertising ")).toList();
         assertThat(lines).hasSize(4);
-        assertThat(lines.get(0)).startsWith("[beacon] registered service=orders id=" + ID + " at 127.0.0.1:")
+        assertThat(lines.get(0)).startsWith("registered service=orders id=" + ID + " at 127.0.0.1:")
                 .endsWith(" as STARTING; health /health every 700 ms (rise 2, fall 3)");
-        assertThat(lines.get(1)).isEqualTo("[beacon] orders id=" + ID + " is not ready yet: /health answered 503 "
+        assertThat(lines.get(1)).isEqualTo("orders id=" + ID + " is not ready yet: /health answered 503 "
                 + "(3 failures in a row); it stays STARTING until /health passes");
-        assertThat(lines.get(2)).isEqualTo("[beacon] orders id=" + ID + " is now UP: /health answered 200");
-        assertThat(lines.get(3)).isEqualTo("[beacon] orders id=" + ID
+        assertThat(lines.get(2)).isEqualTo("orders id=" + ID + " is now UP: /health answered 200");
+        assertThat(lines.get(3)).isEqualTo("orders id=" + ID
                 + " is now DOWN: /health answered 503 (3 failures in a row)");
     }
 
