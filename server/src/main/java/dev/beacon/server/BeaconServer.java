@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -134,6 +135,11 @@ public final class BeaconServer implements AutoCloseable {
         String host = bound.getAddress().getHostAddress();
         return URI.create((settings.tls().isPresent() ? "https" : "http") + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bound.getPort()
                 + "/");
+    }
+
+    /** The certificate the server presents (the first of its chain) when it serves HTTPS; empty for plain HTTP. */
+    public Optional<X509Certificate> certificate() {
+        return settings.tls().map(TlsIdentity::certificate);
     }
 
     /** Requests in progress, event streams included (tests). */

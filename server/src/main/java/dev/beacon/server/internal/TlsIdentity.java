@@ -173,6 +173,11 @@ public final class TlsIdentity {
         return parameters;
     }
 
+    /** The server's own certificate, the first of its chain. */
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
     /** Such as {@code CN=orders.example.com, EC, valid until 2027-01-31T12:00:00Z}: no secret in it. */
     public String describe() {
         return certificate.getSubjectX500Principal().getName() + ", " + certificate.getPublicKey().getAlgorithm()
