@@ -12,7 +12,10 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -40,6 +43,8 @@ public final class TlsFiles {
             extendedKeyUsage = serverAuth
             subjectAltName = IP:127.0.0.1, DNS:localhost
             """;
+
+    private static final Pattern NEGOTIATED = Pattern.compile("New, (TLSv[0-9.]+), Cipher is");
 
     /** A certificate and its private key, PEM files. */
     public record Pem(Path certificate, Path key) {
@@ -104,6 +109,35 @@ public final class TlsFiles {
         Path key = next("encrypted", ".pem");
         openssl("pkcs8", "-topk8", "-in", pem.key().toString(), "-out", key.toString(), "-passout", "pass:secret-pw");
         return key;
+    }
+
+    /**
+     * Shakes hands with the TLS server on {@code 127.0.0.1:port} as {@code openssl s_client} with {@code protocol}
+     * ({@code -tls1_1}, {@code -tls1_2}, ...) and any cipher, even those of security level 0, then disconnects.
+     *
+     * @return the protocol negotiated, such as {@code TLSv1.2}; empty when the handshake failed
+     */
+    public Optional<String> handshake(int port, String protocol) {
+        List<String> command = List.of(openssl, "s_client", "-connect", "127.0.0.1:" + port, protocol,
+                "-cipher", "DEFAULT@SECLEVEL=0");
+        try {
+            Path output = Files.createTempFile(dir, "s_client-", ".out");
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(output.toFile()).start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within 60 s");
+            }
+            Matcher negotiated = NEGOTIATED.matcher(Files.readString(output, StandardCharsets.UTF_8));
+            return process.exitValue() == 0 && negotiated.find() ? Optional.of(negotiated.group(1))
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running " + String.join(" ", command), e);
+        }
     }
 
     /** A client context that trusts exactly {@code certificate} (PEM). */

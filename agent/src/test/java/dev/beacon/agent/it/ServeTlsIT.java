@@ -66,7 +66,13 @@ class ServeTlsIT {
     }
 
     private JavaProcess serve(Path java, Map<String, String> environment, String... options) throws IOException {
-        List<String> args = new ArrayList<>(List.of("-jar", AgentIT.AGENT_JAR.toAbsolutePath().toString(), "serve",
+        return serve(java, environment, List.of(), options);
+    }
+
+    private JavaProcess serve(Path java, Map<String, String> environment, List<String> jvmOptions,
+                              String... options) throws IOException {
+        List<String> args = new ArrayList<>(jvmOptions);
+        args.addAll(List.of("-jar", AgentIT.AGENT_JAR.toAbsolutePath().toString(), "serve",
                 "--registry", "file:" + registryDir, "--port", "0", "--check-interval", "0"));
         args.addAll(List.of(options));
         return JavaProcess.start(java, args, null, environment);
@@ -145,6 +151,23 @@ class ServeTlsIT {
                         .doesNotContain("p12-pass-word");
                 JvmOutput.assertNoWarnings(serve);
             }
+        }
+    }
+
+    @Test
+    void serve_whereJavaSecurityAllowsTls11_stillSpeaksTls12AndNewerOnly() throws Exception {
+        TlsFiles.Pem pem = files.ec();
+        // an operator's java.security that takes TLS 1.0 and 1.1 off the JDK's disabled list
+        Path security = Files.writeString(temp.resolve("java.security"), "jdk.tls.disabledAlgorithms=SSLv3, RC4, "
+                + "DES, MD5withRSA, DH keySize < 1024, EC keySize < 224, 3DES_EDE_CBC, anon, NULL\n");
+        try (JavaProcess serve = serve(Jdks.current(), Map.of(), List.of("-Djava.security.properties=" + security),
+                "--tls-cert", pem.certificate().toString(), "--tls-key", pem.key().toString())) {
+            int port = URI.create(serve.awaitOut("serving .* at (https://\\S+)", Duration.ofSeconds(60))).getPort();
+
+            assertThat(files.handshake(port, "-tls1_1")).isEmpty();
+            assertThat(files.handshake(port, "-tls1")).isEmpty();
+            assertThat(files.handshake(port, "-tls1_2")).hasValue("TLSv1.2");
+            assertThat(files.handshake(port, "-tls1_3")).hasValue("TLSv1.3");
         }
     }
 

@@ -35,15 +35,16 @@ class TlsIdentityTest {
                 .getMessage();
     }
 
+    // That only TLS 1.2 and 1.3 are offered, even where java.security allows older protocols, is checked end to end
+    // by ServeTlsIT: under the JDK's default java.security the parameters would list these two anyway.
     @Test
-    void sslParameters_offerTls13AndTls12Only() {
+    void describe_namesSubjectKeyAlgorithmAndExpiry() {
         TlsFiles.Pem ec = files.ec();
 
         TlsIdentity identity = TlsIdentity.fromPem(ec.certificate(), ec.key());
 
-        assertThat(identity.sslParameters().getProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
-        assertThat(identity.sslParameters().getNeedClientAuth()).isFalse();
-        assertThat(identity.describe()).startsWith("CN=localhost, EC, valid until 20");
+        assertThat(identity.describe()).matches("CN=localhost, EC, valid until 20\\d\\d-\\d\\d-\\d\\dT.*Z");
+        assertThat(identity.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
     }
 
     @Test
