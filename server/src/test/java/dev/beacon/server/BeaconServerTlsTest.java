@@ -5,6 +5,7 @@ import dev.beacon.testing.TlsFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * HTTPS on the JDK's HttpsServer, with certificates {@code openssl} makes at test time, read by a real TLS client (the
  * JDK's HttpClient): PEM (RSA and EC) and PKCS#12 both serve; a client that does not trust the certificate is refused
- * in the handshake; a plain-HTTP request gets no HTTP answer and no registry data.
+ * in the handshake; a plain-HTTP request gets no HTTP answer and no registry data; event streams flow over TLS.
  */
 class BeaconServerTlsTest {
 
@@ -159,5 +160,28 @@ class BeaconServerTlsTest {
         // and the server serves on
         assertThat(get(client(TlsFiles.trusting(ec.certificate())), servicesOf(server, "127.0.0.1")).statusCode())
                 .isEqualTo(200);
+    }
+
+    @Test
+    @Timeout(60)
+    void tls_eventStream_deliversChangesAsTheyHappen() throws Exception {
+        TlsFiles.Pem ec = files.ec();
+        BeaconServer server = start(BeaconServer.builder(registry).tls(ec.certificate(), ec.key()));
+        HttpResponse<java.util.stream.Stream<String>> response = client(TlsFiles.trusting(ec.certificate()))
+                .send(HttpRequest.newBuilder(server.uri().resolve("/services/orders/events")).GET().build(),
+                        HttpResponse.BodyHandlers.ofLines());
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            java.util.Iterator<String> next = lines.iterator();
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
+            while (!next.next().equals(": connected")) {
+                assertThat(next.hasNext()).isTrue();
+            }
+            registry.register(ServiceInstance.builder("orders").id("orders-2").host("10.0.0.6").port(8080).build(),
+                    Duration.ofMinutes(5));
+
+            assertThat(next.next()).isEmpty();
+            assertThat(next.next()).isEqualTo("event: REGISTERED");
+            assertThat(next.next()).startsWith("data: {\"service\":\"orders\",\"id\":\"orders-2\"");
+        }
     }
 }
