@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,6 +42,15 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Starts {@code <java> args...} in {@code directory} (null: this process's working directory). */
     public static JavaProcess start(Path java, List<String> args, Path directory) throws IOException {
+        return start(java, args, directory, Map.of());
+    }
+
+    /**
+     * Starts {@code <java> args...} in {@code directory} (null: this process's working directory) with
+     * {@code environment} added to the environment (after the {@code BEACON_*} variables of this process are removed).
+     */
+    public static JavaProcess start(Path java, List<String> args, Path directory,
+                                    Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(args);
@@ -49,6 +59,7 @@ public final class JavaProcess implements AutoCloseable {
             builder.directory(directory.toFile());
         }
         builder.environment().keySet().removeIf(key -> key.startsWith("BEACON_") || key.equals("JAVA_TOOL_OPTIONS"));
+        builder.environment().putAll(environment);
         return new JavaProcess(builder.start(), String.join(" ", command));
     }
 

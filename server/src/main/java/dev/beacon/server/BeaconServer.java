@@ -6,12 +6,15 @@ import dev.beacon.server.internal.BearerToken;
 import dev.beacon.server.internal.IndexPage;
 import dev.beacon.server.internal.RunningServer;
 import dev.beacon.server.internal.ServerSettings;
+import dev.beacon.server.internal.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +39,8 @@ import java.util.function.Supplier;
  * {@code meta.<key>}), {@code GET /services/{name}/instance} (one instance by {@code strategy}, {@code key}),
  * {@code GET /services/{name}/events} and {@code GET /events} (Server-Sent Events), {@code GET|PUT|DELETE
  * /services/{name}/instances/{id}}, {@code PUT /services/{name}/instances/{id}/heartbeat}, {@code GET /health},
- * {@code GET /metrics} (Prometheus), and an optional page at {@code GET /}. An instance is shown in
+ * {@code GET /metrics} (Prometheus), {@code GET /prometheus/targets} (Prometheus' HTTP service discovery), and an
+ * optional page at {@code GET /}. An instance is shown in
  * {@link dev.beacon.json.InstanceJson}'s shape, the command line's; the user documentation shows each route with
  * curl.
  *
@@ -50,7 +54,9 @@ import java.util.function.Supplier;
  *
  * <p><b>Security.</b> Binds to {@code 127.0.0.1} unless told otherwise, and then answers only requests addressed to
  * a loopback name (DNS rebinding). With a {@link Builder#token token}, every write needs
- * {@code Authorization: Bearer <token>}; reads stay open.
+ * {@code Authorization: Bearer <token>}; reads stay open unless {@link Builder#protectReads protected} too (all but
+ * {@code /health}). With {@link Builder#tls(Path, Path) TLS} it speaks HTTPS only (TLS 1.2 and 1.3), on the JDK's
+ * HttpsServer.
  *
  * <p>Not started by {@link Builder#build()}; {@link #start()} binds and starts the threads, {@link #close()} stops
  * them (idempotent). The JDK server's dispatcher thread is not a daemon, so a started server keeps the JVM running
@@ -100,6 +106,9 @@ public final class BeaconServer implements AutoCloseable {
         if (!running.address().getAddress().isLoopbackAddress() && settings.token().isEmpty()) {
             log.warn("the HTTP API listens on {} without a token: anyone who reaches it can register and remove "
                     + "instances; set a token", uri());
+        } else if (!running.address().getAddress().isLoopbackAddress() && settings.tls().isEmpty()) {
+            log.warn("the HTTP API listens on {} without TLS: the token and the registry's contents cross the "
+                    + "network in clear; set a certificate and key", uri());
         }
         try {
             for (Supplier<? extends AutoCloseable> starter : companionStarters) {
@@ -120,12 +129,17 @@ public final class BeaconServer implements AutoCloseable {
         return running.address();
     }
 
-    /** {@code http://host:port/} of the server. */
+    /** {@code http://host:port/} of the server, {@code https://} with TLS. */
     public URI uri() {
         InetSocketAddress bound = address();
         String host = bound.getAddress().getHostAddress();
-        return URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bound.getPort()
+        return URI.create((settings.tls().isPresent() ? "https" : "http") + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bound.getPort()
                 + "/");
+    }
+
+    /** The certificate the server presents (the first of its chain) when it serves HTTPS; empty for plain HTTP. */
+    public Optional<X509Certificate> certificate() {
+        return settings.tls().map(TlsIdentity::certificate);
     }
 
     /** Requests in progress, event streams included (tests). */
@@ -166,7 +180,9 @@ public final class BeaconServer implements AutoCloseable {
     @Override
     public String toString() {
         return "BeaconServer[" + (running == null ? settings.bind() + ":" + settings.port() : uri()) + ", registry="
-                + registry + ", token " + (settings.token().isEmpty() ? "not set" : "set") + "]";
+                + registry + ", token " + (settings.token().isEmpty() ? "not set" : "set")
+                + (settings.protectReads() ? " for reads and writes" : "")
+                + settings.tls().map(tls -> ", TLS " + tls.describe()).orElse("") + "]";
     }
 
     /** Configures a {@link BeaconServer}; setters fail fast on bad values. Not thread-safe. */
@@ -186,6 +202,8 @@ public final class BeaconServer implements AutoCloseable {
                 new LinkedHashMap<>(ServerSettings.builtInStrategies());
         private Optional<IndexPage> indexPage = Optional.empty();
         private final List<Supplier<? extends AutoCloseable>> companions = new ArrayList<>();
+        private Optional<TlsIdentity> tls = Optional.empty();
+        private boolean protectReads;
 
         private Builder(ServiceRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -214,6 +232,44 @@ public final class BeaconServer implements AutoCloseable {
          */
         public Builder token(String token) {
             this.token = token == null || token.isEmpty() ? Optional.empty() : Optional.of(BearerToken.of(token));
+            return this;
+        }
+
+        /**
+         * Serves HTTPS (TLS 1.2 and 1.3 only, on the JDK's HttpsServer) with this certificate and key, which are read
+         * and checked now; replaces an earlier {@link #tlsKeystore}. A plain-HTTP request then gets no answer.
+         *
+         * @param certificateChain PEM: the server's certificate first, then its intermediates
+         * @param privateKey       PEM: that certificate's RSA or EC key, unencrypted PKCS#8
+         *                         ({@code -----BEGIN PRIVATE KEY-----})
+         * @throws IllegalArgumentException naming the file and what is wrong with it; for an encrypted or PKCS#1/SEC1
+         *                                  key, with the {@code openssl} command that converts it
+         */
+        public Builder tls(Path certificateChain, Path privateKey) {
+            this.tls = Optional.of(TlsIdentity.fromPem(Objects.requireNonNull(certificateChain, "certificateChain"),
+                    Objects.requireNonNull(privateKey, "privateKey")));
+            return this;
+        }
+
+        /**
+         * Serves HTTPS as {@link #tls(Path, Path)} does, with the one private key entry (and its certificate chain)
+         * of a PKCS#12 keystore, read and checked now; the key's password must be the keystore's. The password is
+         * not kept: clear the array after the call.
+         *
+         * @throws IllegalArgumentException naming the file and what is wrong with it (never the password)
+         */
+        public Builder tlsKeystore(Path pkcs12, char[] password) {
+            this.tls = Optional.of(TlsIdentity.fromPkcs12(Objects.requireNonNull(pkcs12, "pkcs12"), password));
+            return this;
+        }
+
+        /**
+         * Whether reads need the {@link #token} too: every route then answers 401 without it, except
+         * {@code GET /health} (for probes, which it tells nothing but UP or DOWN). Default {@code false}: reads are
+         * open. {@link #build()} fails when this is set without a token.
+         */
+        public Builder protectReads(boolean protect) {
+            this.protectReads = protect;
             return this;
         }
 
@@ -292,11 +348,19 @@ public final class BeaconServer implements AutoCloseable {
             return this;
         }
 
-        /** The server, not started: call {@link BeaconServer#start()}. */
+        /**
+         * The server, not started: call {@link BeaconServer#start()}.
+         *
+         * @throws IllegalStateException when {@link #protectReads} is set without a {@link #token}
+         */
         public BeaconServer build() {
+            if (protectReads && token.isEmpty()) {
+                throw new IllegalStateException("protectReads(true) needs a token: set token(...), or leave reads "
+                        + "open");
+            }
             return new BeaconServer(registry, new ServerSettings(port, bind, token, maxBodyBytes, threads, readTimeout,
-                    writeTimeout, maxEventStreams, keepAliveInterval, serviceScanInterval, strategies, indexPage),
-                    companions);
+                    writeTimeout, maxEventStreams, keepAliveInterval, serviceScanInterval, strategies, indexPage,
+                    tls, protectReads), companions);
         }
     }
 }

@@ -28,6 +28,7 @@ final class ApiHandler implements HttpHandler {
 
     private final Router router;
     private final Optional<BearerToken> token;
+    private final boolean protectReads;
     private final boolean loopbackOnly;
     private final Duration writeTimeout;
     private final Metrics metrics;
@@ -38,13 +39,15 @@ final class ApiHandler implements HttpHandler {
 
     /**
      * @param token        the token writes need, if any
+     * @param protectReads whether every route but {@code /health} needs the token, reads too
      * @param loopbackOnly answer only requests whose {@code Host} names a loopback address (bound to loopback)
      * @param writeTimeout longest a single response write may block
      */
-    ApiHandler(Router router, Optional<BearerToken> token, boolean loopbackOnly, Duration writeTimeout,
-               Metrics metrics, WorkerPool pool, Deadlines deadlines) {
+    ApiHandler(Router router, Optional<BearerToken> token, boolean protectReads, boolean loopbackOnly,
+               Duration writeTimeout, Metrics metrics, WorkerPool pool, Deadlines deadlines) {
         this.router = router;
         this.token = token;
+        this.protectReads = protectReads;
         this.loopbackOnly = loopbackOnly;
         this.writeTimeout = writeTimeout;
         this.metrics = metrics;
@@ -106,9 +109,10 @@ final class ApiHandler implements HttpHandler {
             if (!route.allows(method)) {
                 throw HttpError.methodNotAllowed(method, route.template(), route.allow());
             }
-            if (route.writes(method) && token.isPresent()) {
+            boolean writes = route.writes(method);
+            if (token.isPresent() && (writes || (protectReads && route != Route.HEALTH))) {
                 try {
-                    token.get().check(exchange.getRequestHeaders());
+                    token.get().check(exchange.getRequestHeaders(), writes ? "writes" : "reads");
                 } catch (HttpError e) {
                     metrics.unauthorized();
                     throw e;

@@ -40,16 +40,22 @@ public final class BearerToken {
         return new BearerToken(hash(token));
     }
 
+    /** {@link #check(Headers, String) Checks} the {@code Authorization} header of a write. */
+    void check(Headers headers) {
+        check(headers, "writes");
+    }
+
     /**
      * Checks a request's {@code Authorization} header.
      *
+     * @param what what needs the token, for the message: {@code "writes"} or {@code "reads"}
      * @throws HttpError 401 saying whether the token is missing, malformed or wrong
      */
-    void check(Headers headers) {
+    void check(Headers headers, String what) {
         List<String> values = headers.get("Authorization");
         if (values == null || values.isEmpty()) {
-            throw new HttpError(401, "this server needs a token for writes: send 'Authorization: Bearer <token>'",
-                    CHALLENGE);
+            throw new HttpError(401, "this server needs a token for " + what
+                    + ": send 'Authorization: Bearer <token>'", CHALLENGE);
         }
         if (values.size() > 1) {
             throw new HttpError(401, "send one Authorization header, not " + values.size(), CHALLENGE);

@@ -15,6 +15,7 @@ enum Route {
     SERVICE_EVENTS("/services/{name}/events", "GET, HEAD"),
     INSTANCE("/services/{name}/instances/{id}", "GET, HEAD, PUT, DELETE"),
     HEARTBEAT("/services/{name}/instances/{id}/heartbeat", "PUT"),
+    PROMETHEUS_TARGETS("/prometheus/targets", "GET, HEAD"),
     UNMATCHED("unmatched", "");
 
     private final String template;
@@ -42,6 +43,9 @@ enum Route {
                 case "services" -> SERVICES;
                 default -> UNMATCHED;
             };
+        }
+        if (size == 2 && first.equals("prometheus")) {
+            return segments.get(1).equals("targets") ? PROMETHEUS_TARGETS : UNMATCHED;
         }
         if (!first.equals("services")) {
             return UNMATCHED;
@@ -84,6 +88,6 @@ enum Route {
     public static String summary() {
         return "GET /services, GET /services/{name}, GET /services/{name}/instance, GET /services/{name}/events, "
                 + "GET /events, PUT|DELETE /services/{name}/instances/{id}, "
-                + "PUT /services/{name}/instances/{id}/heartbeat, GET /health, GET /metrics";
+                + "PUT /services/{name}/instances/{id}/heartbeat, GET /health, GET /metrics, GET /prometheus/targets";
     }
 }

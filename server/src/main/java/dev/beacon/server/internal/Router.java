@@ -19,17 +19,20 @@ final class Router {
     private final HealthRoute health;
     private final MetricsRoute metrics;
     private final DashboardRoute dashboard;
+    private final PrometheusTargetsRoute prometheus;
     private final WorkerPool pool;
     private final int maxBodyBytes;
 
     Router(ReadRoutes reads, RegistrationRoutes registrations, EventRoutes events, HealthRoute health,
-           MetricsRoute metrics, DashboardRoute dashboard, WorkerPool pool, int maxBodyBytes) {
+           MetricsRoute metrics, DashboardRoute dashboard, PrometheusTargetsRoute prometheus, WorkerPool pool,
+           int maxBodyBytes) {
         this.reads = reads;
         this.registrations = registrations;
         this.events = events;
         this.health = health;
         this.metrics = metrics;
         this.dashboard = dashboard;
+        this.prometheus = prometheus;
         this.pool = pool;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -46,6 +49,7 @@ final class Router {
             case INDEX -> dashboard.page(target);
             case HEALTH -> health.health(target);
             case METRICS -> metrics.metrics(target);
+            case PROMETHEUS_TARGETS -> prometheus.targets(target);
             case EVENTS -> events.allEvents(target, exchange);
             case SERVICES -> reads.services(target);
             case SERVICE -> reads.service(target, service);

@@ -1,6 +1,7 @@
 package dev.beacon.server.internal;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.support.Texts;
 
@@ -11,10 +12,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * The parts of a started server, wired together: the JDK HttpServer, its worker pool and I/O deadlines, the service
- * watcher with its periodic scan, the metrics, and the handler with the route families. {@link #start} builds and
- * starts them, {@link #close} stops them in the reverse order. {@code BeaconServer} guards the lifecycle; this class
- * is not thread-safe.
+ * The parts of a started server, wired together: the JDK HttpServer (its HttpsServer with TLS), its worker pool and
+ * I/O deadlines, the service watcher with its periodic scan, the metrics, and the handler with the route families.
+ * {@link #start} builds and starts them, {@link #close} stops them in the reverse order. {@code BeaconServer} guards
+ * the lifecycle; this class is not thread-safe.
  */
 public final class RunningServer implements AutoCloseable {
 
@@ -56,7 +57,13 @@ public final class RunningServer implements AutoCloseable {
         enableNoDelay();
         HttpServer server;
         try {
-            server = HttpServer.create(requested, 0);
+            if (settings.tls().isPresent()) {
+                HttpsServer https = HttpsServer.create(requested, 0);
+                https.setHttpsConfigurator(settings.tls().get().configurator());
+                server = https;
+            } else {
+                server = HttpServer.create(requested, 0);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + requested.getHostString() + ":" + settings.port()
                     + " (" + e.getMessage() + "); choose another port or address", e);
@@ -73,8 +80,10 @@ public final class RunningServer implements AutoCloseable {
                 new HealthRoute(registry),
                 new MetricsRoute(registry, metrics, watcher, events, pool),
                 new DashboardRoute(settings.indexPage()),
+                new PrometheusTargetsRoute(registry),
                 pool, settings.maxBodyBytes());
-        ApiHandler handler = new ApiHandler(router, settings.token(), requested.getAddress().isLoopbackAddress(),
+        ApiHandler handler = new ApiHandler(router, settings.token(), settings.protectReads(),
+                requested.getAddress().isLoopbackAddress(),
                 settings.writeTimeout(), metrics, pool, deadlines);
         server.createContext("/", handler);
         server.setExecutor(pool);

@@ -28,11 +28,14 @@ import java.util.regex.Pattern;
  * @param serviceScanInterval how often the registry's service list is read to watch new services
  * @param strategies          balancer factories by strategy name, for {@code GET /services/{name}/instance}
  * @param indexPage           the page at {@code GET /}, if any
+ * @param tls                 the certificate and key to serve HTTPS with; empty: plain HTTP
+ * @param protectReads        whether reads need the token too (all but {@code /health}); needs a token
  */
 public record ServerSettings(int port, String bind, Optional<BearerToken> token, int maxBodyBytes, int threads,
                              Duration readTimeout, Duration writeTimeout, int maxEventStreams,
                              Duration keepAliveInterval, Duration serviceScanInterval,
-                             Map<String, Supplier<LoadBalancer>> strategies, Optional<IndexPage> indexPage) {
+                             Map<String, Supplier<LoadBalancer>> strategies, Optional<IndexPage> indexPage,
+                             Optional<TlsIdentity> tls, boolean protectReads) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
@@ -59,6 +62,10 @@ public record ServerSettings(int port, String bind, Optional<BearerToken> token,
                 Objects.requireNonNull(balancer, "balancer")));
         strategies = java.util.Collections.unmodifiableMap(copy);
         Objects.requireNonNull(indexPage, "indexPage");
+        Objects.requireNonNull(tls, "tls");
+        if (protectReads && token.isEmpty()) {
+            throw new IllegalArgumentException("protecting reads needs a token: set one, or leave reads open");
+        }
     }
 
     /** Twice the processors, at least 4. */

@@ -19,7 +19,7 @@ class ServerSettingsTest {
         return new ServerSettings(0, " 127.0.0.1 ", Optional.empty(), ServerSettings.DEFAULT_MAX_BODY_BYTES,
                 threads, ServerSettings.DEFAULT_READ_TIMEOUT, ServerSettings.DEFAULT_WRITE_TIMEOUT,
                 ServerSettings.DEFAULT_MAX_EVENT_STREAMS, ServerSettings.DEFAULT_KEEP_ALIVE_INTERVAL,
-                ServerSettings.DEFAULT_SERVICE_SCAN_INTERVAL, strategies, Optional.empty());
+                ServerSettings.DEFAULT_SERVICE_SCAN_INTERVAL, strategies, Optional.empty(), Optional.empty(), false);
     }
 
     @Test
