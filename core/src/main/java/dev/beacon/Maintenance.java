@@ -3,6 +3,7 @@ package dev.beacon;
 import dev.beacon.support.Texts;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,6 +39,17 @@ public record Maintenance(String reason, String by, Instant since, Optional<Inst
     /** True while it lasts at {@code now}: it has no deadline, or its deadline is after {@code now}. */
     public boolean inForceAt(Instant now) {
         return until.isEmpty() || until.get().isAfter(now);
+    }
+
+    /**
+     * One line for people: {@code 'kernel upgrade' by alice since 2026-12-05T14:31:51Z, until 2026-12-05T15:01:51Z}
+     * ({@code until lifted} without a deadline, {@code (no reason)} without a reason), times to the second. The command
+     * line and the agent's log line say it so.
+     */
+    public String describe() {
+        return (reason.isEmpty() ? "(no reason)" : "'" + reason + "'") + " by " + by + " since "
+                + since.truncatedTo(ChronoUnit.SECONDS) + ", "
+                + until.map(end -> "until " + end.truncatedTo(ChronoUnit.SECONDS)).orElse("until lifted");
     }
 
     /**

@@ -58,7 +58,7 @@ final class ListCommand implements Callable<Integer> {
                 rows.add(new String[]{service, instance.id(), instance.address(), instance.status().name(),
                     Json.join(instance.ports()), Json.join(instance.metadata())});
                 instance.maintenance().ifPresent(m -> maintenance.add(new String[]{
-                    "  " + service + " " + instance.id() + ": " + MaintCommand.describe(m)}));
+                    "  " + service + " " + instance.id() + ": " + m.describe()}));
             }
         });
         Table.print(out, rows);

@@ -13,7 +13,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -88,7 +87,7 @@ final class MaintCommand implements Callable<Integer> {
             json.put("maintenance", InstanceJson.maintenance(recorded.get()));
             out.println(Json.write(json));
         } else {
-            out.println("in maintenance: " + service + " " + id + " " + describe(recorded.get())
+            out.println("in maintenance: " + service + " " + id + " " + recorded.get().describe()
                     + "; clients do not choose it until 'beacon maint --off " + service + " " + id + "'"
                     + (recorded.get().until().isPresent() ? " or its deadline" : ""));
         }
@@ -110,13 +109,5 @@ final class MaintCommand implements Callable<Integer> {
         }
         out.flush();
         return lifted ? BeaconCommand.OK : BeaconCommand.NOTHING_FOUND;
-    }
-
-    /** {@code 'reason' by alice since 2026-12-05T14:31:51Z, until 2026-12-05T15:01:51Z} (or {@code until lifted}). */
-    static String describe(Maintenance maintenance) {
-        return (maintenance.reason().isEmpty() ? "(no reason)" : "'" + maintenance.reason() + "'") + " by "
-                + maintenance.by() + " since " + maintenance.since().truncatedTo(ChronoUnit.SECONDS) + ", "
-                + maintenance.until().map(until -> "until " + until.truncatedTo(ChronoUnit.SECONDS))
-                .orElse("until lifted");
     }
 }
