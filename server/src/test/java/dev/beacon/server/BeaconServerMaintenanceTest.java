@@ -98,6 +98,9 @@ class BeaconServerMaintenanceTest {
             assertThat(picked.status()).isEqualTo(200);
             assertThat(picked.json().get("id").asText()).isEqualTo("b");
         }
+        assertThat(server.get("/services/orders/instance?status=MAINTENANCE").status())
+                .as("never picked, whatever the filter").isEqualTo(404);
+        assertThat(find(server.get("/services/orders?status=MAINTENANCE").json(), "a")).as("but listed").isPresent();
     }
 
     @Test
