@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  *                 entries, keys {@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}}, values up to
  *                 {@value #MAX_METADATA_VALUE_LENGTH} characters
  * @param ports    the app's other listening ports by name (for example {@code admin=9090}); same bounds as ports
+ * @param maintenance an operator's maintenance, as a registry shows it on the instances it returns: present exactly
+ *                 when {@code status} is {@link Status#MAINTENANCE}. An instance as registered has none (the
+ *                 seven-argument constructor, the builder); a registry refuses to register one that has.
  */
 public record ServiceInstance(
         String service,
@@ -33,7 +36,8 @@ public record ServiceInstance(
         int port,
         Status status,
         Map<String, String> metadata,
-        Map<String, Integer> ports) {
+        Map<String, Integer> ports,
+        Optional<Maintenance> maintenance) {
 
     public static final int MAX_METADATA_ENTRIES = 64;
     public static final int MAX_METADATA_VALUE_LENGTH = 1024;
@@ -58,6 +62,22 @@ public record ServiceInstance(
         Objects.requireNonNull(status, "status must not be null");
         metadata = checkMetadata(metadata);
         ports = checkPorts(ports);
+        Objects.requireNonNull(maintenance, "maintenance must not be null (Optional.empty() when not in maintenance)");
+        if (status == Status.MAINTENANCE && maintenance.isEmpty()) {
+            throw new IllegalArgumentException("status MAINTENANCE is not registered: an operator sets it with "
+                    + "'beacon maint' (ServiceRegistry.startMaintenance), and a registry shows it; register "
+                    + "STARTING, UP, DOWN or DRAINING");
+        }
+        if (status != Status.MAINTENANCE && maintenance.isPresent()) {
+            throw new IllegalArgumentException("an instance in maintenance has the status MAINTENANCE, but was "
+                    + status);
+        }
+    }
+
+    /** An instance as registered, not in maintenance. */
+    public ServiceInstance(String service, String id, String host, int port, Status status,
+                           Map<String, String> metadata, Map<String, Integer> ports) {
+        this(service, id, host, port, status, metadata, ports, Optional.empty());
     }
 
     /** Starts a builder; {@code service} is the one required argument besides host and port. */
@@ -65,14 +85,30 @@ public record ServiceInstance(
         return new Builder(service);
     }
 
-    /** A builder pre-filled with this instance's values. */
+    /**
+     * A builder pre-filled with this instance's values. Its status is the one shown: an instance in maintenance
+     * needs {@link Builder#status} before it builds.
+     */
     public Builder toBuilder() {
         return new Builder(service).id(id).host(host).port(port).status(status).metadata(metadata).ports(ports);
     }
 
-    /** This instance with another status. */
+    /**
+     * This instance with another status. An instance shown in maintenance becomes one as registered, without it.
+     *
+     * @throws IllegalArgumentException for {@link Status#MAINTENANCE}, which only {@link #inMaintenance} gives
+     */
     public ServiceInstance withStatus(Status newStatus) {
         return newStatus == status ? this : new ServiceInstance(service, id, host, port, newStatus, metadata, ports);
+    }
+
+    /**
+     * This instance as a registry shows it while {@code maintenance} lasts: status {@link Status#MAINTENANCE}, with
+     * the maintenance's details. For registries; the registered status shows again once it ends.
+     */
+    public ServiceInstance inMaintenance(Maintenance maintenance) {
+        return new ServiceInstance(service, id, host, port, Status.MAINTENANCE, metadata, ports,
+                Optional.of(maintenance));
     }
 
     /** {@code host:port}, with IPv6 literals in brackets. */

@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class StatusTest {
 
     @ParameterizedTest
-    @CsvSource({"UP, UP", "up, UP", "' Draining ', DRAINING", "starting, STARTING", "Down, DOWN"})
+    @CsvSource({"UP, UP", "up, UP", "' Draining ', DRAINING", "starting, STARTING", "Down, DOWN",
+        "maintenance, MAINTENANCE"})
     void parse_anyCaseAndSurroundingSpace_returnsStatus(String value, Status expected) {
         assertThat(Status.parse(value)).isEqualTo(expected);
     }
@@ -23,6 +24,6 @@ class StatusTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Status.parse(value));
 
         assertThat(e.getMessage())
-                .isEqualTo("status must be one of STARTING, UP, DOWN, DRAINING, but was '" + value + "'");
+                .isEqualTo("status must be one of STARTING, UP, DOWN, DRAINING, MAINTENANCE, but was '" + value + "'");
     }
 }

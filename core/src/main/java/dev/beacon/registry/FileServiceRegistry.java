@@ -1,5 +1,6 @@
 package dev.beacon.registry;
 
+import dev.beacon.Maintenance;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.file.internal.DirectoryEvents;
 import dev.beacon.registry.file.internal.Entry;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -28,7 +30,10 @@ import java.util.function.Consumer;
  * (epoch milliseconds of this machine's clock, which every process on the machine shares). Files are written to a
  * temporary file and moved into place atomically, so readers see a whole entry or none. Readers skip expired,
  * half-written or corrupt entries (one warning per bad file) and delete entries that expired more than
- * {@value #REAP_GRACE_MILLIS} ms ago, and temporary files left by writers that died.
+ * {@value #REAP_GRACE_MILLIS} ms ago, and temporary files left by writers that died. An operator's maintenance of an
+ * instance is a file of its own, {@code <service>@<id>.maint} (reason, who, since, until), which registrations,
+ * renewals and deregistrations of the id leave alone; it is deleted when lifted, or by a reader
+ * {@value #REAP_GRACE_MILLIS} ms after its deadline.
  *
  * <p>The default directory is {@code $XDG_RUNTIME_DIR/beacon} when that variable names a directory, else
  * {@code ${java.io.tmpdir}/beacon-${user.name}}. The directory is created private to the user (0700, files 0600);
@@ -39,9 +44,9 @@ import java.util.function.Consumer;
  * <p>Thread-safe, and safe with many processes registering, renewing and reading at once. Reads are current (they
  * read the directory). Watch events are pushed: the JDK's {@link java.nio.file.WatchService} (inotify on Linux)
  * reports every change to the directory and the changed entry is read again at once, so an event arrives within
- * milliseconds of the change; an expiry changes no file, so each lease is checked at its deadline. The watched
- * services are read again in full when events were lost, when the directory appears, is deleted or replaced, and
- * every few seconds as a safety net. Where the platform cannot push changes (no watch service, the user's inotify
+ * milliseconds of the change; an expiry changes no file, so each lease (and each maintenance) is checked at its
+ * deadline. The watched services are read again in full when events were lost, when the directory appears, is
+ * deleted or replaced, and every few seconds as a safety net. Where the platform cannot push changes (no watch service, the user's inotify
  * watches used up, or the JDK's polling watch service, as on macOS) one line is logged and the watched services are
  * read every {@code pollInterval} (200 ms by default) instead. Events are differences between what the listeners were
  * told and what is read now, so listeners always end with the directory's current state; a change made and undone
@@ -115,6 +120,7 @@ public final class FileServiceRegistry implements ServiceRegistry {
     @Override
     public void register(ServiceInstance instance, Duration ttl) {
         Ttl.check(ttl);
+        ServiceRegistry.checkRegistrable(instance);
         checkOpen();
         entries.register(instance, ttl.toMillis());
     }
@@ -161,6 +167,28 @@ public final class FileServiceRegistry implements ServiceRegistry {
     public Set<String> services() {
         checkOpen();
         return entries.services();
+    }
+
+    @Override
+    public Optional<Maintenance> startMaintenance(String service, String id, MaintenanceRequest request) {
+        entries.fileFor(service, id);
+        Objects.requireNonNull(request, "request");
+        checkOpen();
+        return entries.startMaintenance(service, id, request);
+    }
+
+    @Override
+    public boolean endMaintenance(String service, String id) {
+        entries.fileFor(service, id);
+        checkOpen();
+        return entries.endMaintenance(service, id);
+    }
+
+    @Override
+    public Optional<Maintenance> maintenance(String service, String id) {
+        entries.fileFor(service, id);
+        checkOpen();
+        return entries.maintenance(service, id);
     }
 
     @Override

@@ -1,11 +1,13 @@
 package dev.beacon.registry;
 
+import dev.beacon.Maintenance;
 import dev.beacon.ServiceInstance;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -17,13 +19,23 @@ import java.util.function.Consumer;
  * writes made through any handle on the same registry (another process, for shared registries) as soon as the
  * implementation documents. All methods throw {@link dev.beacon.RegistryUnavailableException} when the backing store
  * cannot be reached, and {@link IllegalArgumentException} for invalid names.
+ *
+ * <p><b>Maintenance.</b> An operator takes an instance out of rotation with {@link #startMaintenance} (the command
+ * line's {@code beacon maint}). The registry keeps that record apart from the registration, keyed by service and id:
+ * renewals, registrations of the same id (an app restarted with the same id) and deregistrations leave it in place,
+ * and it stays until {@link #endMaintenance lifted} or its deadline passes, even while the instance is gone. While it
+ * lasts, every read and every watch event shows the instance with status {@link dev.beacon.Status#MAINTENANCE} and
+ * the record in {@link ServiceInstance#maintenance()}; a change of it is an {@link RegistryEvent.Type#UPDATED} event.
+ * The built-in registries all keep maintenance; the defaults, for wrappers, say they cannot.
  */
 public interface ServiceRegistry extends AutoCloseable {
 
     /**
-     * Registers or replaces {@code instance} (keyed by service and id) with a lease of {@code ttl}. Idempotent.
+     * Registers or replaces {@code instance} (keyed by service and id) with a lease of {@code ttl}. Idempotent. A
+     * maintenance of the id stays in force.
      *
-     * @throws IllegalArgumentException if {@code ttl} is outside {@link Ttl#MIN} (1 s) .. {@link Ttl#MAX} (1 d)
+     * @throws IllegalArgumentException if {@code ttl} is outside {@link Ttl#MIN} (1 s) .. {@link Ttl#MAX} (1 d), or
+     *                                  if {@code instance} is shown in maintenance ({@link #checkRegistrable})
      */
     void register(ServiceInstance instance, Duration ttl);
 
@@ -79,6 +91,54 @@ public interface ServiceRegistry extends AutoCloseable {
      * @return a subscription; closing it stops the events
      */
     Subscription watch(String service, Consumer<RegistryEvent> listener);
+
+    /**
+     * Puts a live instance in maintenance, or changes the maintenance it is in (its start is kept). Watchers get an
+     * {@link RegistryEvent.Type#UPDATED} event showing it in maintenance.
+     *
+     * @return the maintenance as recorded, timed by the registry's clock; empty (and nothing recorded) when the
+     *         service has no live instance {@code id}
+     * @throws UnsupportedOperationException if this registry does not keep maintenance
+     */
+    default Optional<Maintenance> startMaintenance(String service, String id, MaintenanceRequest request) {
+        throw new UnsupportedOperationException("registry " + this + " does not keep maintenance");
+    }
+
+    /**
+     * Lifts the maintenance of an instance, live or not. Watchers of a live instance get an
+     * {@link RegistryEvent.Type#UPDATED} event showing its registered status again.
+     *
+     * @return {@code true} if a maintenance was in force, {@code false} if there was none to lift
+     * @throws UnsupportedOperationException if this registry does not keep maintenance
+     */
+    default boolean endMaintenance(String service, String id) {
+        throw new UnsupportedOperationException("registry " + this + " does not keep maintenance");
+    }
+
+    /**
+     * The maintenance in force for {@code service}/{@code id}, whether or not the instance is live (it is kept while
+     * the instance is gone, for when it comes back). One small read: the agent asks it once per heartbeat.
+     *
+     * @throws UnsupportedOperationException if this registry does not keep maintenance
+     */
+    default Optional<Maintenance> maintenance(String service, String id) {
+        throw new UnsupportedOperationException("registry " + this + " does not keep maintenance");
+    }
+
+    /**
+     * Returns {@code instance} when a registry may register it: one shown in maintenance (read from a registry) is
+     * refused, since its registered status is not known; register {@link ServiceInstance#withStatus} of it.
+     *
+     * @throws IllegalArgumentException naming the instance
+     */
+    static ServiceInstance checkRegistrable(ServiceInstance instance) {
+        if (instance.maintenance().isPresent()) {
+            throw new IllegalArgumentException("instance " + instance.service() + "/" + instance.id() + " is shown "
+                    + "in maintenance, which the registry keeps apart from its registration: register it with its "
+                    + "own status (withStatus(UP), say); its maintenance stays in force");
+        }
+        return instance;
+    }
 
     /** Releases the registry's threads and connections. Registrations made through it are left as they are. */
     @Override

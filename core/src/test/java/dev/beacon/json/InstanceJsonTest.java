@@ -1,11 +1,14 @@
 package dev.beacon.json;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.Maintenance;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,5 +60,21 @@ class InstanceJsonTest {
         @SuppressWarnings("unchecked")
         Map<String, String> metadata = (Map<String, String>) first.get("metadata");
         assertThatThrownBy(() -> metadata.put("zone", "x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void of_inMaintenance_addsTheMaintenanceFieldAtTheEnd() throws Exception {
+        Instant since = Instant.parse("2026-12-05T14:31:51.123Z");
+        ServiceInstance timed = BARE.inMaintenance(new Maintenance("kernel upgrade", "alice", since,
+                Optional.of(Instant.parse("2026-12-05T15:01:51.123Z"))));
+        ServiceInstance open = BARE.inMaintenance(new Maintenance("", "bob", since, Optional.empty()));
+
+        assertThat(MAPPER.writeValueAsString(InstanceJson.of(timed))).isEqualTo("{\"id\":\"o-2\",\"host\":\"::1\","
+                + "\"port\":81,\"status\":\"MAINTENANCE\",\"metadata\":{},\"ports\":{},\"maintenance\":{"
+                + "\"reason\":\"kernel upgrade\",\"by\":\"alice\",\"since\":\"2026-12-05T14:31:51.123Z\","
+                + "\"until\":\"2026-12-05T15:01:51.123Z\"}}");
+        assertThat(MAPPER.writeValueAsString(InstanceJson.of(open))).endsWith(",\"maintenance\":{\"reason\":\"\","
+                + "\"by\":\"bob\",\"since\":\"2026-12-05T14:31:51.123Z\"}}");
+        assertThat(InstanceJson.of(BARE)).doesNotContainKey("maintenance");
     }
 }

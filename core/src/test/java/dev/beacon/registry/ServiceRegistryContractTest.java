@@ -1,7 +1,10 @@
 package dev.beacon.registry;
 
+import dev.beacon.Maintenance;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
+import dev.beacon.balance.LoadBalancer;
+import dev.beacon.client.DiscoveryClient;
 import dev.beacon.registry.RegistryEvent.Type;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,9 +14,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -370,7 +376,15 @@ public abstract class ServiceRegistryContractTest {
                 arguments("deregister", "-orders", (Call) r -> r.deregister("-orders", "orders-1")),
                 arguments("deregister", "a/b", (Call) r -> r.deregister("orders", "a/b")),
                 arguments("deregister", "*", (Call) r -> r.deregister("orders", "*")),
-                arguments("watch", "Orders", (Call) r -> r.watch("Orders", event -> { })));
+                arguments("watch", "Orders", (Call) r -> r.watch("Orders", event -> { })),
+                arguments("startMaintenance", "Orders",
+                        (Call) r -> r.startMaintenance("Orders", "a", MaintenanceRequest.untilLifted("", "alice"))),
+                arguments("startMaintenance", "a/b",
+                        (Call) r -> r.startMaintenance("orders", "a/b", MaintenanceRequest.untilLifted("", "alice"))),
+                arguments("endMaintenance", "../orders", (Call) r -> r.endMaintenance("../orders", "a")),
+                arguments("endMaintenance", "*", (Call) r -> r.endMaintenance("orders", "*")),
+                arguments("maintenance", "", (Call) r -> r.maintenance("", "a")),
+                arguments("maintenance", "id with space", (Call) r -> r.maintenance("orders", "id with space")));
     }
 
     @ParameterizedTest(name = "{0}(''{1}'')")
@@ -579,6 +593,15 @@ public abstract class ServiceRegistryContractTest {
             return List.copyOf(events);
         }
 
+        /** Waits until {@code expected} has arrived, and returns how many events had arrived then. */
+        public int awaitEvent(RegistryEvent expected) {
+            await("the event " + expected)
+                    .atMost(EVENT_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> events.contains(expected));
+            return events.size();
+        }
+
         /** Waits until an event of {@code type} for instance {@code id} has arrived. */
         public void awaitEvent(Type type, String id) {
             await("a " + type + " event for " + id)
@@ -590,6 +613,260 @@ public abstract class ServiceRegistryContractTest {
                                 assertThat(event.instance().id()).isEqualTo(id);
                             }));
         }
+    }
+
+    // ---- maintenance
+
+    private static final MaintenanceRequest KERNEL = MaintenanceRequest.untilLifted("kernel upgrade", "alice");
+
+    @Test
+    void startMaintenance_liveInstance_showsItInMaintenanceWithReasonWhoAndWhen() {
+        ServiceInstance a = instance("orders", "a");
+        ServiceInstance b = instance("orders", "b");
+        registry.register(a, TTL);
+        registry.register(b, TTL);
+
+        Maintenance m = registry.startMaintenance("orders", "a",
+                MaintenanceRequest.lasting("kernel upgrade", "alice", Duration.ofMinutes(30))).orElseThrow();
+
+        assertThat(m.reason()).isEqualTo("kernel upgrade");
+        assertThat(m.by()).isEqualTo("alice");
+        assertThat(m.since()).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(60));
+        assertThat(m.until()).contains(m.since().plus(Duration.ofMinutes(30)));
+        ServiceInstance shown = a.inMaintenance(m);
+        assertThat(shown.status()).isEqualTo(Status.MAINTENANCE);
+        assertThat(registry.instances("orders")).containsExactly(shown, b);
+        assertThat(registry.leases("orders")).extracting(Lease::instance).containsExactly(shown, b);
+        assertThat(registry.snapshot()).containsExactly(Map.entry("orders", List.of(shown, b)));
+        assertThat(registry.services()).containsExactly("orders");
+        assertThat(registry.maintenance("orders", "a")).contains(m);
+        assertThat(registry.maintenance("orders", "b")).isEmpty();
+        ServiceRegistry second = secondHandle();
+        assertThat(second.instances("orders")).containsExactly(shown, b);
+        assertThat(second.maintenance("orders", "a")).contains(m);
+    }
+
+    @Test
+    void startMaintenance_noLiveInstance_returnsEmptyAndRecordsNothing() {
+        assertThat(registry.startMaintenance("orders", "a", KERNEL)).isEmpty(); // unknown service
+        registry.register(instance("orders", "b"), TTL);
+        assertThat(registry.startMaintenance("orders", "a", KERNEL)).isEmpty(); // unknown id
+        registry.deregister("orders", "b");
+        assertThat(registry.startMaintenance("orders", "b", KERNEL)).isEmpty(); // deregistered
+        registry.register(instance("orders", "c"), TTL);
+        advance(TTL.plusMillis(200));
+        assertThat(registry.startMaintenance("orders", "c", KERNEL)).isEmpty(); // expired
+
+        for (String id : List.of("a", "b", "c")) {
+            registry.register(instance("orders", id), TTL);
+            assertThat(registry.maintenance("orders", id)).as(id).isEmpty();
+        }
+        assertThat(registry.instances("orders")).extracting(ServiceInstance::status)
+                .containsExactly(Status.UP, Status.UP, Status.UP);
+    }
+
+    @Test
+    void maintenance_renewalsAndReRegistrations_leaveItInForce() {
+        ServiceInstance a = instance("orders", "a");
+        registry.register(a, TTL);
+        Maintenance m = registry.startMaintenance("orders", "a", KERNEL).orElseThrow();
+        advance(TTL.multipliedBy(6).dividedBy(10));
+
+        assertThat(registry.renew("orders", "a")).isTrue();
+        assertThat(registry.instances("orders")).containsExactly(a.inMaintenance(m));
+        ServiceInstance changed = a.toBuilder().status(Status.DOWN).metadata("version", "2.0").build();
+        registry.register(changed, TTL);
+        advance(TTL.multipliedBy(6).dividedBy(10)); // past the first lease's deadline
+
+        assertThat(registry.instances("orders")).containsExactly(changed.inMaintenance(m));
+        assertThat(registry.maintenance("orders", "a")).contains(m);
+    }
+
+    @Test
+    void maintenance_instanceDeregisteredOrExpired_comesBackInMaintenanceWithTheSameId() {
+        ServiceInstance a = instance("orders", "a");
+        registry.register(a, TTL);
+        Maintenance m = registry.startMaintenance("orders", "a", KERNEL).orElseThrow();
+
+        assertThat(registry.deregister("orders", "a")).isTrue(); // the app stopped
+        assertThat(registry.instances("orders")).isEmpty();
+        assertThat(registry.maintenance("orders", "a")).as("kept while the instance is gone").contains(m);
+        registry.register(a, TTL); // the app started again with the same id
+        assertThat(registry.instances("orders")).containsExactly(a.inMaintenance(m));
+
+        advance(TTL.plusMillis(200)); // the app was killed
+        assertThat(registry.instances("orders")).isEmpty();
+        registry.register(a, TTL);
+        assertThat(registry.instances("orders")).containsExactly(a.inMaintenance(m));
+    }
+
+    @Test
+    void startMaintenance_again_keepsItsStartAndTakesTheNewReasonWhoAndDeadline() {
+        registry.register(instance("orders", "a"), TTL.multipliedBy(10));
+        Maintenance first = registry.startMaintenance("orders", "a",
+                MaintenanceRequest.untilLifted("first", "alice")).orElseThrow();
+        advance(Duration.ofMillis(300));
+
+        Maintenance second = registry.startMaintenance("orders", "a",
+                MaintenanceRequest.lasting("second", "bob", Duration.ofHours(1))).orElseThrow();
+
+        assertThat(second.since()).isEqualTo(first.since());
+        assertThat(second.reason()).isEqualTo("second");
+        assertThat(second.by()).isEqualTo("bob");
+        assertThat(second.until()).hasValueSatisfying(until ->
+                assertThat(until).isAfter(first.since().plus(Duration.ofHours(1))));
+        assertThat(registry.maintenance("orders", "a")).contains(second);
+    }
+
+    @Test
+    void endMaintenance_showsTheRegisteredStatusAgain_trueThenFalse() {
+        ServiceInstance a = instance("orders", "a");
+        registry.register(a, TTL);
+        assertThat(registry.startMaintenance("orders", "a", KERNEL)).isPresent();
+        ServiceInstance down = a.withStatus(Status.DOWN);
+        registry.register(down, TTL); // a health check marked it down meanwhile
+
+        assertThat(registry.endMaintenance("orders", "a")).isTrue();
+
+        assertThat(registry.instances("orders")).containsExactly(down);
+        assertThat(registry.maintenance("orders", "a")).isEmpty();
+        assertThat(registry.endMaintenance("orders", "a")).isFalse();
+        assertThat(registry.endMaintenance("orders", "never-registered")).isFalse();
+        assertThat(registry.endMaintenance("payments", "a")).isFalse();
+    }
+
+    @Test
+    void endMaintenance_ofAnInstanceThatIsGone_liftsItForItsReturn() {
+        ServiceInstance a = instance("orders", "a");
+        registry.register(a, TTL);
+        assertThat(registry.startMaintenance("orders", "a", KERNEL)).isPresent();
+        registry.deregister("orders", "a");
+
+        assertThat(registry.endMaintenance("orders", "a")).isTrue();
+
+        registry.register(a, TTL);
+        assertThat(registry.instances("orders")).containsExactly(a);
+    }
+
+    @Test
+    void maintenance_withDeadline_endsByItselfAtIt() {
+        ServiceInstance a = instance("orders", "a");
+        registry.register(a, TTL.multipliedBy(10));
+        Maintenance m = registry.startMaintenance("orders", "a",
+                MaintenanceRequest.lasting("deploy", "ci", Duration.ofSeconds(2))).orElseThrow();
+
+        advance(Duration.ofMillis(1700));
+        assertThat(registry.instances("orders")).containsExactly(a.inMaintenance(m));
+        advance(Duration.ofMillis(600));
+
+        assertThat(registry.instances("orders")).containsExactly(a);
+        assertThat(registry.maintenance("orders", "a")).isEmpty();
+        assertThat(registry.endMaintenance("orders", "a")).as("nothing left to lift").isFalse();
+    }
+
+    @Test
+    void register_instanceShownInMaintenance_isRefusedAndItsOwnStatusIsNot() {
+        registry.register(instance("orders", "a"), TTL);
+        Maintenance m = registry.startMaintenance("orders", "a", KERNEL).orElseThrow();
+        ServiceInstance shown = registry.instances("orders").get(0);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> registry.register(shown, TTL));
+
+        assertThat(e.getMessage()).contains("orders/a", "in maintenance", "withStatus");
+        registry.register(shown.withStatus(Status.DRAINING), TTL);
+        assertThat(registry.instances("orders"))
+                .containsExactly(instance("orders", "a").withStatus(Status.DRAINING).inMaintenance(m));
+    }
+
+    @Test
+    void watch_maintenanceStartedLiftedAndEnded_deliversUpdatedEvents() {
+        Recorder events = new Recorder();
+        registry.watch("orders", events);
+        ServiceInstance a = instance("orders", "a");
+        registry.register(a, TTL.multipliedBy(10));
+        events.awaitEvent(new RegistryEvent(Type.REGISTERED, a));
+
+        Maintenance m = registry.startMaintenance("orders", "a", KERNEL).orElseThrow();
+        events.awaitEvent(new RegistryEvent(Type.UPDATED, a.inMaintenance(m)));
+        registry.endMaintenance("orders", "a");
+        int lifted = events.awaitEvent(new RegistryEvent(Type.UPDATED, a));
+        Maintenance timed = registry.startMaintenance("orders", "a",
+                MaintenanceRequest.lasting("deploy", "ci", Duration.ofSeconds(1))).orElseThrow();
+        events.awaitEvent(new RegistryEvent(Type.UPDATED, a.inMaintenance(timed)));
+        advance(Duration.ofMillis(1300));
+
+        await("the event of the maintenance's end").atMost(EVENT_TIMEOUT).pollInterval(Duration.ofMillis(10))
+                .until(() -> events.events().size() > lifted + 1);
+        assertThat(events.events()).containsExactly(
+                new RegistryEvent(Type.REGISTERED, a),
+                new RegistryEvent(Type.UPDATED, a.inMaintenance(m)),
+                new RegistryEvent(Type.UPDATED, a),
+                new RegistryEvent(Type.UPDATED, a.inMaintenance(timed)),
+                new RegistryEvent(Type.UPDATED, a));
+    }
+
+    @Test
+    void watch_instanceInMaintenanceLeavesAndComesBack_eventsShowItInMaintenance() {
+        ServiceInstance a = instance("orders", "a");
+        registry.register(a, TTL);
+        Maintenance m = registry.startMaintenance("orders", "a", KERNEL).orElseThrow();
+        Recorder events = new Recorder();
+        registry.watch("orders", events);
+
+        registry.deregister("orders", "a");
+        events.awaitEvent(Type.DEREGISTERED, "a");
+        registry.register(a, TTL);
+        events.awaitEvent(Type.REGISTERED, "a");
+        ServiceInstance changed = a.toBuilder().metadata("version", "2.0").build();
+        registry.register(changed, TTL);
+        events.awaitEvent(Type.UPDATED, "a");
+
+        assertThat(events.events()).containsExactly(
+                new RegistryEvent(Type.DEREGISTERED, a.inMaintenance(m)),
+                new RegistryEvent(Type.REGISTERED, a.inMaintenance(m)),
+                new RegistryEvent(Type.UPDATED, changed.inMaintenance(m)));
+    }
+
+    @Test
+    void discoveryClient_neverChoosesAnInstanceInMaintenance_whateverItsBalancer() {
+        ServiceInstance a = instance("orders", "a");
+        ServiceInstance b = instance("orders", "b");
+        registry.register(a, TTL.multipliedBy(20));
+        registry.register(b, TTL.multipliedBy(20));
+        try (DiscoveryClient watching = DiscoveryClient.builder(registry).build()) {
+            assertThat(watching.choose("orders")).isPresent(); // loaded and watching
+
+            assertThat(registry.startMaintenance("orders", "a", KERNEL)).isPresent();
+
+            await("the client's view without a").atMost(EVENT_TIMEOUT).pollInterval(Duration.ofMillis(10))
+                    .until(() -> watching.view("orders").routable().equals(List.of(b)));
+            assertThat(chosenIds(watching, 50)).containsExactly("b");
+            for (String strategy : LoadBalancer.NAMES) {
+                try (DiscoveryClient fresh = DiscoveryClient.builder(registry)
+                        .balancer(() -> LoadBalancer.named(strategy)).build()) {
+                    assertThat(chosenIds(fresh, 20)).as(strategy).containsExactly("b");
+                }
+            }
+
+            assertThat(registry.startMaintenance("orders", "b", KERNEL)).isPresent(); // no panic routing to either
+            await("the client's view without b").atMost(EVENT_TIMEOUT).pollInterval(Duration.ofMillis(10))
+                    .until(() -> watching.view("orders").routable().isEmpty());
+            assertThat(watching.choose("orders")).isEmpty();
+
+            registry.endMaintenance("orders", "a");
+            registry.endMaintenance("orders", "b");
+            await("a and b chosen again").atMost(EVENT_TIMEOUT).pollInterval(Duration.ofMillis(10))
+                    .until(() -> watching.view("orders").routable().equals(List.of(a, b)));
+        }
+    }
+
+    private static Set<String> chosenIds(DiscoveryClient client, int picks) {
+        Set<String> ids = new TreeSet<>();
+        for (int i = 0; i < picks; i++) {
+            client.choose("orders", "key-" + i).ifPresent(instance -> ids.add(instance.id()));
+        }
+        return ids;
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 @Command(name = "beacon", mixinStandardHelpOptions = true, versionProvider = BeaconCommand.Version.class,
         description = "Zero-code service discovery for the JVM.",
         subcommands = {ListCommand.class, GetCommand.class, PickCommand.class, WatchCommand.class, RegisterCommand.class,
-            DeregisterCommand.class, AttachCommand.class, ServeCommand.class, VersionCommand.class},
+            DeregisterCommand.class, MaintCommand.class, AttachCommand.class, ServeCommand.class, VersionCommand.class},
         footer = {"", "As an agent: java -javaagent:beacon-agent.jar=service=orders,meta.version=1.4 -jar app.jar"})
 public final class BeaconCommand implements Runnable {
 

@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code beacon list}: every service and its live instances, as an aligned table or, with {@code --json},
- * {@code {"<service>": [{"id", "host", "port", "status", "metadata", "ports"}, ...], ...}}. An empty registry is
- * not an error (exit 0).
+ * {@code {"<service>": [{"id", "host", "port", "status", "metadata", "ports"}, ...], ...}} ({@code "maintenance"}
+ * added to an instance in maintenance). An empty registry is not an error (exit 0).
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List the services and their live instances.")
@@ -48,15 +48,24 @@ final class ListCommand implements Callable<Integer> {
         return BeaconCommand.OK;
     }
 
+    /** The instances as a table, then one line per instance in maintenance: its reason, who, since and until. */
     static void printTable(PrintWriter out, Map<String, List<ServiceInstance>> services) {
         List<String[]> rows = new ArrayList<>();
+        List<String[]> maintenance = new ArrayList<>();
         rows.add(new String[]{"SERVICE", "ID", "ADDRESS", "STATUS", "PORTS", "METADATA"});
         services.forEach((service, instances) -> {
             for (ServiceInstance instance : instances) {
                 rows.add(new String[]{service, instance.id(), instance.address(), instance.status().name(),
                     Json.join(instance.ports()), Json.join(instance.metadata())});
+                instance.maintenance().ifPresent(m -> maintenance.add(new String[]{
+                    "  " + service + " " + instance.id() + ": " + m.describe()}));
             }
         });
         Table.print(out, rows);
+        if (!maintenance.isEmpty()) {
+            out.println();
+            out.println("in maintenance (beacon maint --off SERVICE ID puts one back):");
+            Table.print(out, maintenance);
+        }
     }
 }

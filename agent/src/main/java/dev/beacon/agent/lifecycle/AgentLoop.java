@@ -33,10 +33,13 @@ import java.util.function.Supplier;
  *       listener closing closes it (deregisters).</li>
  *   <li>With {@code health=}, the instance is registered {@code STARTING} and its status follows the
  *       {@link SelfCheck}'s probes (which run on their own thread): each change is registered at once.</li>
+ *   <li>Once per heartbeat interval it asks the registry whether an operator put the instance in maintenance
+ *       ({@link MaintenanceNotices}), outside the lock, and says so once.</li>
  *   <li>{@link #shutdown()} runs on the JVM's shutdown thread before the app's own hooks: it deregisters, then
  *       waits the drain period.</li>
  * </ul>
- * What it says is said by {@link RegistrationNotices} and by core's {@link Registration} (the registry's outages).
+ * What it says is said by {@link RegistrationNotices}, {@link MaintenanceNotices} and by core's
+ * {@link Registration} (the registry's outages).
  */
 public final class AgentLoop implements Runnable {
 
@@ -51,6 +54,7 @@ public final class AgentLoop implements Runnable {
     private final ListenerTracker tracker;
     private final InstanceFromListeners instances;
     private final RegistrationNotices notices;
+    private final MaintenanceNotices maintenance;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     private volatile boolean stopping;
@@ -75,6 +79,7 @@ public final class AgentLoop implements Runnable {
         this.tracker = new ListenerTracker(config, jvmOwnPorts, proc);
         this.instances = new InstanceFromListeners(config, instanceId);
         this.notices = new RegistrationNotices(config, selfCheck.enabled() ? selfCheck.describe() : null);
+        this.maintenance = new MaintenanceNotices(config.heartbeat());
     }
 
     /** Records what the hook installation did; reported from the agent's thread. */
@@ -127,6 +132,7 @@ public final class AgentLoop implements Runnable {
                 } finally {
                     lock.unlock();
                 }
+                checkMaintenance(System.nanoTime() / 1_000_000); // outside the lock: a read must not delay shutdown
             } catch (Throwable t) {
                 log.warn("unexpected failure; carrying on", t);
             }
@@ -159,6 +165,18 @@ public final class AgentLoop implements Runnable {
         apply(desired, now);
         if (changed) {
             log.debug("listeners now {}", tracker.listeners().keySet());
+        }
+    }
+
+    /**
+     * Asks the registry once per heartbeat interval whether an operator put the registered instance in maintenance,
+     * and says so once ({@link MaintenanceNotices}). On the agent's thread; does nothing while nothing is registered.
+     */
+    void checkMaintenance(long now) {
+        Registration current = registration;
+        ServiceRegistry opened = registry; // set once by this thread before the loop
+        if (current != null && opened != null && !stopping) {
+            maintenance.checkIfDue(now, opened, current.instance());
         }
     }
 

@@ -14,7 +14,10 @@ import java.util.Optional;
  * itself took it down, and from these the status change one more result calls for. An {@code UP} instance that
  * fails {@code fall} checks in a row is to be written {@code DOWN}; one the checker took down is to be written
  * {@code UP} after {@code rise} passes in a row. {@code STARTING} and {@code DRAINING} belong to the instance's owner
- * and are never to be written, nor a {@code DOWN} the owner set. An instance not seen in a round is forgotten.
+ * and are never to be written, nor a {@code DOWN} the owner set. An instance an operator holds in
+ * {@code MAINTENANCE} is never written either, and whether the checker took it down is remembered across the
+ * maintenance (the registry keeps that {@code DOWN} under it), so that once lifted it is written {@code UP} when it
+ * passes. An instance not seen in a round is forgotten.
  *
  * <p>A round is {@link #beginRound()}, then {@link #step} and {@link #remember} per instance, then {@link #endRound()};
  * a round left unfinished changes nothing. Not thread-safe: the checker runs one round at a time.
@@ -57,7 +60,8 @@ public final class HealthTracker {
         Tracked previous = tracked.get(Key.of(instance));
         Status registered = instance.status();
         HealthState state = previous == null ? HealthState.starting() : previous.state();
-        boolean downedByChecker = previous != null && previous.downedByChecker() && registered == Status.DOWN;
+        boolean downedByChecker = previous != null && previous.downedByChecker()
+                && (registered == Status.DOWN || registered == Status.MAINTENANCE);
         if (state.status() == Status.STARTING) {
             // Never passed under this checker: take over what the owner says, so that an UP instance can fall.
             state = state.withStatus(HealthState.assuming(registered).status());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.beacon.Maintenance;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.support.Texts;
@@ -14,16 +15,21 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * JSON form of an instance as the registries store it. The model carries no serializer annotations; this is the one
  * place that knows the stored shape. Version 1:
  * <pre>{"v":1,"service":"orders","id":"…","host":"10.0.0.5","port":8080,"status":"UP",
  *  "metadata":{"version":"1.4"},"ports":{"admin":9090}, …extra fields of the registry…}</pre>
+ * An instance shown in maintenance (a client's failover cache holds such) also has
+ * {@code "maintenance":{"reason":"…","by":"alice","since":<epoch ms>,"until":<epoch ms>}} ({@code until} absent when
+ * it lasts until lifted), the shape registries also store a maintenance record in ({@link #maintenanceToMap}).
  * Unknown fields are ignored; a missing or wrong-typed required field makes the entry invalid.
  *
  * <p>A JSON object is a plain {@code Map<String, Object>} here, in field order: its values are {@code String},
@@ -53,7 +59,37 @@ public final class InstanceCodec {
         object.put("status", instance.status().name());
         object.put("metadata", new LinkedHashMap<>(instance.metadata()));
         object.put("ports", new LinkedHashMap<>(instance.ports()));
+        instance.maintenance().ifPresent(m -> object.put("maintenance", maintenanceToMap(m)));
         return object;
+    }
+
+    /**
+     * A maintenance as a new, mutable JSON object: {@code {"reason", "by", "since", "until"}}, times in epoch
+     * milliseconds, {@code until} absent when it lasts until lifted.
+     */
+    public static Map<String, Object> maintenanceToMap(Maintenance maintenance) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("reason", maintenance.reason());
+        object.put("by", maintenance.by());
+        object.put("since", maintenance.since().toEpochMilli());
+        maintenance.until().ifPresent(until -> object.put("until", until.toEpochMilli()));
+        return object;
+    }
+
+    /**
+     * Reads a maintenance written by {@link #maintenanceToMap}.
+     *
+     * @throws InvalidEntryException saying what is wrong
+     */
+    public static Maintenance maintenanceFromMap(Map<String, ?> object) {
+        try {
+            Object until = object.get("until");
+            return new Maintenance(text(object, "reason"), text(object, "by"),
+                    Instant.ofEpochMilli(longValue(object, "since")),
+                    until == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(longValue(object, "until"))));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEntryException(e.getMessage());
+        }
     }
 
     /**
@@ -187,6 +223,7 @@ public final class InstanceCodec {
             throw new InvalidEntryException("unsupported entry version " + shown(version) + " (expected " + VERSION
                     + ")");
         }
+        Object maintenance = object.get("maintenance");
         try {
             return new ServiceInstance(
                     text(object, "service"),
@@ -195,7 +232,9 @@ public final class InstanceCodec {
                     integer(object, "port"),
                     Status.parse(text(object, "status")),
                     stringMap(object.get("metadata")),
-                    intMap(object.get("ports")));
+                    intMap(object.get("ports")),
+                    maintenance == null ? Optional.empty() : Optional.of(maintenanceFromMap(object(object,
+                            "maintenance"))));
         } catch (IllegalArgumentException e) {
             throw new InvalidEntryException(e.getMessage());
         }

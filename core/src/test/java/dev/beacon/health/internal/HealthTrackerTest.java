@@ -1,10 +1,12 @@
 package dev.beacon.health.internal;
 
+import dev.beacon.Maintenance;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.health.HealthThresholds;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +49,22 @@ class HealthTrackerTest {
                 assertThat(round(up.withStatus(status), true)).isEmpty();
             }
         }
+    }
+
+    @Test
+    void step_inMaintenance_neverWritten_andADownOfTheCheckerIsWrittenUpOnceLifted() {
+        ServiceInstance inMaintenance = up.inMaintenance(new Maintenance("kernel upgrade", "alice", Instant.EPOCH,
+                Optional.empty()));
+        round(up, false);
+        assertThat(round(up, false)).contains(Status.DOWN);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(round(inMaintenance, true)).isEmpty();
+            assertThat(round(inMaintenance, false)).isEmpty();
+        }
+
+        assertThat(round(down, true)).isEmpty();
+        assertThat(round(down, true)).as("lifted: the checker's DOWN is its to undo").contains(Status.UP);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.beacon.registry.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.Maintenance;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.registry.spi.InstanceCodec.InvalidEntryException;
@@ -10,10 +11,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,6 +51,31 @@ class InstanceCodecTest {
         assertThat(MAPPER.readTree(InstanceCodec.toBytes(read))).isEqualTo(MAPPER.readTree(bytes));
         assertThat(read).containsEntry("list", list).containsEntry("nothing", null).containsEntry("weight", 0.25);
         assertThat(InstanceCodec.longValue(read, "expiresAt")).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void roundTrip_instanceInMaintenance_keepsItsMaintenance() {
+        Instant since = Instant.ofEpochMilli(1_780_000_000_123L);
+        for (Optional<Instant> until : List.of(Optional.<Instant>empty(), Optional.of(since.plusSeconds(1800)))) {
+            ServiceInstance shown = ServiceInstance.builder("orders").id("o-1").host("10.0.0.5").port(8080).build()
+                    .inMaintenance(new Maintenance("kernel \"upgrade\"", "alice", since, until));
+
+            Map<String, Object> read = InstanceCodec.parse(InstanceCodec.toBytes(InstanceCodec.toMap(shown)));
+
+            assertThat(InstanceCodec.fromMap(read)).isEqualTo(shown);
+            assertThat(InstanceCodec.object(read, "maintenance")).containsEntry("since", 1_780_000_000_123L);
+        }
+    }
+
+    @Test
+    void maintenanceFromMap_missingOrInvalidField_isAnInvalidEntry() {
+        assertThatThrownBy(() -> InstanceCodec.maintenanceFromMap(Map.of("reason", "x", "since", 1L)))
+                .isInstanceOf(InvalidEntryException.class).hasMessage("field 'by' must be a string");
+        assertThatThrownBy(() -> InstanceCodec.maintenanceFromMap(Map.of("reason", "x", "by", "a", "since", 5L,
+                "until", 5L))).isInstanceOf(InvalidEntryException.class).hasMessageStartingWith("maintenance must end");
+        assertThatThrownBy(() -> InstanceCodec.maintenanceFromMap(Map.of("reason", "x", "by", "a", "since", 5L,
+                "until", "soon"))).isInstanceOf(InvalidEntryException.class)
+                .hasMessage("field 'until' must be an integer");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.beacon.registry.redis;
 
+import dev.beacon.Maintenance;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.Lease;
+import dev.beacon.registry.MaintenanceRequest;
 import dev.beacon.registry.RegistryEvent;
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.Subscription;
@@ -18,6 +20,7 @@ import dev.beacon.registry.redis.internal.ServicesIndex;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -42,7 +45,9 @@ import java.util.function.Consumer;
  * so hosts with skewed clocks agree. An instance is returned only while its deadline is after the server's now: a
  * read never returns an instance whose lease ended, and sees every change made before it (through any handle) once
  * that change's round trip completed. A service's keys share its {@code {service}} hash tag (one Cluster slot) and
- * expire by themselves one minute after its longest lease when no member renews.
+ * expire by themselves one minute after its longest lease when no member renews. Maintenance records live in a hash
+ * of their own among them, which outlives the registrations: it vanishes a minute after its latest deadline, or stays
+ * while a maintenance without a deadline is in force.
  *
  * <p><b>Round trips:</b> {@link #instances} and {@link #leases} are one script call whatever the number of
  * instances; {@link #register}, {@link #renew} and {@link #deregister} are one atomic, idempotent script call each;
@@ -105,6 +110,7 @@ public final class RedisServiceRegistry implements ServiceRegistry {
     @Override
     public void register(ServiceInstance instance, Duration ttl) {
         Ttl.check(ttl);
+        ServiceRegistry.checkRegistrable(instance);
         index.register(keys.of(instance.service()), instance.id(), codec.encode(instance, ttl), ttl.toMillis());
     }
 
@@ -130,6 +136,32 @@ public final class RedisServiceRegistry implements ServiceRegistry {
     @Override
     public List<Lease> leases(String service) {
         return codec.leases(service, connection.run("read " + service, ScriptCall.leases(keys.of(service))));
+    }
+
+    @Override
+    public Optional<Maintenance> startMaintenance(String service, String id, MaintenanceRequest request) {
+        ServiceKeys serviceKeys = keys.of(service);
+        ServiceInstance.checkInstanceId(id);
+        Objects.requireNonNull(request, "request");
+        return codec.maintenance(service, id, connection.run("put " + service + "/" + id + " in maintenance",
+                ScriptCall.startMaintenance(serviceKeys, id, request.reason(), request.by(),
+                        request.duration().map(Duration::toMillis).orElse(0L))));
+    }
+
+    @Override
+    public boolean endMaintenance(String service, String id) {
+        ServiceKeys serviceKeys = keys.of(service);
+        ServiceInstance.checkInstanceId(id);
+        return Long.valueOf(1).equals(connection.run("lift the maintenance of " + service + "/" + id,
+                ScriptCall.endMaintenance(serviceKeys, id)));
+    }
+
+    @Override
+    public Optional<Maintenance> maintenance(String service, String id) {
+        ServiceKeys serviceKeys = keys.of(service);
+        ServiceInstance.checkInstanceId(id);
+        return codec.maintenance(service, id, connection.run("read the maintenance of " + service + "/" + id,
+                ScriptCall.maintenance(serviceKeys, id)));
     }
 
     @Override

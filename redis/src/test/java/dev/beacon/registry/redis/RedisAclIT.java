@@ -2,6 +2,8 @@ package dev.beacon.registry.redis;
 
 import dev.beacon.RegistryUnavailableException;
 import dev.beacon.ServiceInstance;
+import dev.beacon.Status;
+import dev.beacon.registry.MaintenanceRequest;
 import dev.beacon.registry.RegistryEvent;
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.Subscription;
@@ -50,9 +52,19 @@ class RedisAclIT {
             assertThat(registry.services()).containsExactly("orders");
             registry.register(ServiceInstance.builder("orders").id("b").host("10.0.0.2").port(80).build(),
                     Duration.ofSeconds(1));
+            assertThat(registry.startMaintenance("orders", "a", MaintenanceRequest.untilLifted("acl", "test")))
+                    .isPresent();
+            assertThat(registry.instances("orders")).extracting(ServiceInstance::status)
+                    .containsExactly(Status.MAINTENANCE, Status.UP);
+            assertThat(registry.leases("orders")).hasSize(2);
+            assertThat(registry.maintenance("orders", "a")).isPresent();
+            assertThat(registry.endMaintenance("orders", "a")).isTrue();
+            assertThat(registry.startMaintenance("orders", "b",
+                    MaintenanceRequest.lasting("acl", "test", Duration.ofSeconds(1)))).isPresent();
             assertThat(registry.deregister("orders", "a")).isTrue();
             await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
                     .anyMatch(e -> e.type() == RegistryEvent.Type.EXPIRED && e.instance().id().equals("b")));
+            assertThat(events).anyMatch(e -> e.instance().status() == Status.MAINTENANCE);
             assertThat(events).extracting(RegistryEvent::type).contains(RegistryEvent.Type.REGISTERED,
                     RegistryEvent.Type.DEREGISTERED, RegistryEvent.Type.EXPIRED);
         }

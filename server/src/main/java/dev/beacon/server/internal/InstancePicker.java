@@ -56,12 +56,14 @@ final class InstancePicker {
     }
 
     /**
-     * Picks one of {@code candidates} (instances of {@code service}).
+     * Picks one of {@code candidates} (instances of {@code service}), never one in maintenance, whatever the filters
+     * let through.
      *
      * @return empty when there are no candidates
      */
-    Optional<ServiceInstance> pick(String service, String strategy, List<ServiceInstance> candidates, String key) {
+    Optional<ServiceInstance> pick(String service, String strategy, List<ServiceInstance> filtered, String key) {
         check(strategy);
+        List<ServiceInstance> candidates = filtered.stream().filter(i -> i.maintenance().isEmpty()).toList();
         if (candidates.isEmpty()) {
             return Optional.empty();
         }

@@ -15,6 +15,7 @@ enum Route {
     SERVICE_EVENTS("/services/{name}/events", "GET, HEAD"),
     INSTANCE("/services/{name}/instances/{id}", "GET, HEAD, PUT, DELETE"),
     HEARTBEAT("/services/{name}/instances/{id}/heartbeat", "PUT"),
+    MAINTENANCE("/services/{name}/instances/{id}/maintenance", "PUT, DELETE"),
     PROMETHEUS_TARGETS("/prometheus/targets", "GET, HEAD"),
     UNMATCHED("unmatched", "");
 
@@ -63,6 +64,9 @@ enum Route {
         if (size == 4) {
             return INSTANCE;
         }
+        if (size == 5 && segments.get(4).equals("maintenance")) {
+            return MAINTENANCE;
+        }
         return size == 5 && segments.get(4).equals("heartbeat") ? HEARTBEAT : UNMATCHED;
     }
 
@@ -88,6 +92,7 @@ enum Route {
     public static String summary() {
         return "GET /services, GET /services/{name}, GET /services/{name}/instance, GET /services/{name}/events, "
                 + "GET /events, PUT|DELETE /services/{name}/instances/{id}, "
-                + "PUT /services/{name}/instances/{id}/heartbeat, GET /health, GET /metrics, GET /prometheus/targets";
+                + "PUT /services/{name}/instances/{id}/heartbeat, PUT|DELETE /services/{name}/instances/{id}/maintenance, "
+                + "GET /health, GET /metrics, GET /prometheus/targets";
     }
 }

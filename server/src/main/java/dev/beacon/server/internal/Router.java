@@ -8,13 +8,14 @@ import java.util.List;
 
 /**
  * Hands a matched request to the route family that answers it, with the service name and instance id of the path
- * validated. Ends the read phase of every request but a registration before its route runs: with no body left to
- * read, only the registry's time counts from then on. Thread-safe.
+ * validated. Ends the read phase of every request but a registration or a maintenance before its route runs: with no
+ * body left to read, only the registry's time counts from then on. Thread-safe.
  */
 final class Router {
 
     private final ReadRoutes reads;
     private final RegistrationRoutes registrations;
+    private final MaintenanceRoutes maintenance;
     private final EventRoutes events;
     private final HealthRoute health;
     private final MetricsRoute metrics;
@@ -23,11 +24,12 @@ final class Router {
     private final WorkerPool pool;
     private final int maxBodyBytes;
 
-    Router(ReadRoutes reads, RegistrationRoutes registrations, EventRoutes events, HealthRoute health,
-           MetricsRoute metrics, DashboardRoute dashboard, PrometheusTargetsRoute prometheus, WorkerPool pool,
-           int maxBodyBytes) {
+    Router(ReadRoutes reads, RegistrationRoutes registrations, MaintenanceRoutes maintenance, EventRoutes events,
+           HealthRoute health, MetricsRoute metrics, DashboardRoute dashboard, PrometheusTargetsRoute prometheus,
+           WorkerPool pool, int maxBodyBytes) {
         this.reads = reads;
         this.registrations = registrations;
+        this.maintenance = maintenance;
         this.events = events;
         this.health = health;
         this.metrics = metrics;
@@ -42,7 +44,7 @@ final class Router {
         List<String> segments = target.segments();
         String service = segments.size() > 1 ? ServiceInstance.checkServiceName(segments.get(1)) : null;
         String id = segments.size() > 3 ? ServiceInstance.checkInstanceId(segments.get(3)) : null;
-        if (!(route == Route.INSTANCE && method.equals("PUT"))) {
+        if (!((route == Route.INSTANCE || route == Route.MAINTENANCE) && method.equals("PUT"))) {
             pool.endReadPhase(); // no body to read: the registry may be slow, the client may not
         }
         return switch (route) {
@@ -56,6 +58,10 @@ final class Router {
             case PICK -> reads.pick(target, service);
             case SERVICE_EVENTS -> events.serviceEvents(target, service, exchange);
             case HEARTBEAT -> registrations.heartbeat(target, service, id);
+            case MAINTENANCE -> method.equals("PUT")
+                    ? maintenance.start(target, service, id, exchange,
+                            () -> BodyReader.readJson(exchange, maxBodyBytes, pool))
+                    : maintenance.end(target, service, id);
             case INSTANCE -> switch (method) {
                 case "PUT" -> registrations.register(target, service, id,
                         () -> BodyReader.readJson(exchange, maxBodyBytes, pool));

@@ -76,6 +76,7 @@ public final class RunningServer implements AutoCloseable {
         Router router = new Router(
                 new ReadRoutes(registry, new InstancePicker(settings.strategies())),
                 new RegistrationRoutes(registry, watcher, metrics),
+                new MaintenanceRoutes(registry),
                 events,
                 new HealthRoute(registry),
                 new MetricsRoute(registry, metrics, watcher, events, pool),

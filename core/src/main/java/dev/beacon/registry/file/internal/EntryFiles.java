@@ -1,8 +1,10 @@
 package dev.beacon.registry.file.internal;
 
+import dev.beacon.Maintenance;
 import dev.beacon.RegistryUnavailableException;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
+import dev.beacon.registry.MaintenanceRequest;
 import dev.beacon.registry.spi.InstanceCodec;
 import dev.beacon.registry.spi.InstanceCodec.InvalidEntryException;
 import dev.beacon.support.WarnOnce;
@@ -20,21 +22,25 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The entry files of one registry directory: one JSON file per instance, {@code <service>@<id>.json}, holding the
- * instance and its lease. Writes go to a temporary file that is then moved into place atomically, so a reader sees a
- * whole entry or none. Reads skip missing, half-written, oversized or invalid entries (one warning per bad file and
- * version of it) and expired ones, and delete entries that expired more than {@value #REAP_GRACE_MILLIS} ms ago and
- * temporary files left by writers that died.
+ * instance and its lease, and one per maintenance, {@code <service>@<id>.maint}, holding an operator's maintenance of
+ * that id ({@link InstanceCodec#maintenanceToMap}), which outlives the entry. Writes go to a temporary file that is
+ * then moved into place atomically, so a reader sees a whole entry or none. Reads skip missing, half-written,
+ * oversized or invalid entries (one warning per bad file and version of it) and expired ones, show a live entry in
+ * maintenance while its maintenance file holds one in force, and delete entries that expired (and maintenance files
+ * that ended) more than {@value #REAP_GRACE_MILLIS} ms ago and temporary files left by writers that died.
  *
  * <p>Thread-safe. Register, renew, deregister and reap of one instance are serialized within this object (striped
  * locks), not across processes: each instance has one writer, its owner.
@@ -46,16 +52,22 @@ public final class EntryFiles {
     /** How long after its deadline an expired entry is left in place before a reader deletes it. */
     public static final long REAP_GRACE_MILLIS = 5_000;
     public static final String SUFFIX = ".json";
+    public static final String MAINTENANCE_SUFFIX = ".maint";
     private static final long STALE_TEMP_MILLIS = 60_000;
     private static final int MAX_ENTRY_BYTES = 256 * 1024;
     private static final int LOCK_STRIPES = 64;
 
-    /** The service and id an entry file is named for. */
+    /** The service and id an entry file (or a maintenance file) is named for. */
     public record Name(String service, String id) {
 
-        /** The service and id of {@code fileName}, or null if it is not an entry's name (a temporary file, say). */
+        /**
+         * The service and id of {@code fileName}, an entry's or a maintenance's, or null if it is neither (a
+         * temporary file, say).
+         */
         public static Name parse(String fileName) {
-            if (!fileName.endsWith(SUFFIX)) {
+            String suffix = fileName.endsWith(SUFFIX) ? SUFFIX
+                    : fileName.endsWith(MAINTENANCE_SUFFIX) ? MAINTENANCE_SUFFIX : null;
+            if (suffix == null) {
                 return null;
             }
             int at = fileName.indexOf('@');
@@ -63,7 +75,7 @@ public final class EntryFiles {
                 return null;
             }
             String service = fileName.substring(0, at);
-            String id = fileName.substring(at + 1, fileName.length() - SUFFIX.length());
+            String id = fileName.substring(at + 1, fileName.length() - suffix.length());
             try {
                 ServiceInstance.checkServiceName(service);
                 ServiceInstance.checkInstanceId(id);
@@ -136,16 +148,109 @@ public final class EntryFiles {
         }
     }
 
+    // ---- maintenance
+
+    /** Records maintenance for a live entry (keeping the start of one in force); empty if there is no live entry. */
+    public Optional<Maintenance> startMaintenance(String service, String id, MaintenanceRequest request) {
+        Path file = fileFor(service, id);
+        Path maintenanceFile = maintenanceFileFor(service, id);
+        synchronized (lockFor(service, id)) {
+            long now = clock.millis();
+            Entry entry = read(file);
+            if (entry == null || !entry.liveAt(now)) {
+                return Optional.empty();
+            }
+            Maintenance record = request.recordAt(Instant.ofEpochMilli(now), readMaintenance(maintenanceFile, now));
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("v", InstanceCodec.VERSION);
+            node.putAll(InstanceCodec.maintenanceToMap(record));
+            writeAtomically(maintenanceFile, InstanceCodec.toBytes(node), "put " + service + "/" + id
+                    + " in maintenance");
+            return Optional.of(record);
+        }
+    }
+
+    /** Deletes the maintenance file of {@code service}/{@code id}; true if it held a maintenance in force. */
+    public boolean endMaintenance(String service, String id) {
+        Path file = maintenanceFileFor(service, id);
+        synchronized (lockFor(service, id)) {
+            boolean inForce = readMaintenance(file, clock.millis()).isPresent();
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw unavailable("lift the maintenance of " + service + "/" + id, e);
+            }
+            return inForce;
+        }
+    }
+
+    /** The maintenance in force for {@code service}/{@code id}, live or not. */
+    public Optional<Maintenance> maintenance(String service, String id) {
+        return readMaintenance(maintenanceFileFor(service, id), clock.millis());
+    }
+
+    /** The maintenance in {@code file} if it is in force at {@code now}; reaps the file when long ended. */
+    private Optional<Maintenance> readMaintenance(Path file, long now) {
+        Maintenance record = readMaintenanceFile(file);
+        if (record == null) {
+            return Optional.empty();
+        }
+        if (record.inForceAt(Instant.ofEpochMilli(now))) {
+            return Optional.of(record);
+        }
+        if (record.until().orElseThrow().toEpochMilli() + REAP_GRACE_MILLIS < now) {
+            Name name = Name.parse(file.getFileName().toString());
+            synchronized (lockFor(name.service(), name.id())) {
+                Maintenance current = readMaintenanceFile(file); // set again meanwhile?
+                if (current != null && !current.inForceAt(Instant.ofEpochMilli(clock.millis() - REAP_GRACE_MILLIS))) {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException e) {
+                        log.debug("could not reap {}: {}", file, e.toString());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Maintenance readMaintenanceFile(Path file) {
+        byte[] bytes = readBounded(file);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return InstanceCodec.maintenanceFromMap(InstanceCodec.parse(bytes));
+        } catch (InvalidEntryException e) {
+            warn(file, e.getMessage());
+            return null;
+        }
+    }
+
     // ---- reading
 
-    /** The live entries of {@code service}, by id (in no particular order). */
+    /** The live entries of {@code service}, by id (in no particular order), shown in maintenance where they are. */
     public Map<String, Entry> readService(String service) {
         Map<String, Entry> live = new LinkedHashMap<>();
+        List<Path> maintenanceFiles = new ArrayList<>();
         long now = clock.millis();
-        for (Path file : list(service + "@*" + SUFFIX)) {
-            Entry entry = readLive(file, now);
-            if (entry != null && entry.instance().service().equals(service)) {
-                live.put(entry.instance().id(), entry);
+        for (Path file : list(service + "@*")) { // one listing for both kinds of file
+            String fileName = file.getFileName().toString();
+            if (fileName.endsWith(MAINTENANCE_SUFFIX)) {
+                maintenanceFiles.add(file);
+            } else if (fileName.endsWith(SUFFIX)) {
+                Entry entry = readLive(file, now);
+                if (entry != null && entry.instance().service().equals(service)) {
+                    live.put(entry.instance().id(), entry);
+                }
+            }
+        }
+        for (Path file : maintenanceFiles) {
+            Name name = Name.parse(file.getFileName().toString());
+            Entry entry = name == null || !name.service().equals(service) ? null : live.get(name.id());
+            Optional<Maintenance> inForce = readMaintenance(file, now);
+            if (entry != null && inForce.isPresent()) {
+                live.put(name.id(), entry.shownIn(inForce.get()));
             }
         }
         return live;
@@ -165,9 +270,17 @@ public final class EntryFiles {
         return Collections.unmodifiableSet(names);
     }
 
-    /** The entry of {@code name} if it is live at {@code now}, else null (and reaped when long expired). */
+    /**
+     * The entry of {@code name} if it is live at {@code now}, shown in maintenance if it is, else null (and reaped
+     * when long expired).
+     */
     public Entry readLive(Name name, long now) {
-        return readLive(fileFor(name.service(), name.id()), now);
+        Entry entry = readLive(fileFor(name.service(), name.id()), now);
+        if (entry == null) {
+            return null;
+        }
+        Optional<Maintenance> inForce = readMaintenance(maintenanceFileFor(name.service(), name.id()), now);
+        return inForce.isPresent() ? entry.shownIn(inForce.get()) : entry;
     }
 
     private Entry readLive(Path file, long now) {
@@ -205,17 +318,8 @@ public final class EntryFiles {
 
     /** The entry in {@code file}, which must hold the instance an entry file named {@code entryName} holds. */
     private Entry read(Path file, String entryName) {
-        byte[] bytes;
-        try {
-            if (Files.size(file) > MAX_ENTRY_BYTES) {
-                warn(file, "larger than " + MAX_ENTRY_BYTES + " bytes");
-                return null;
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            warn(file, e.toString());
+        byte[] bytes = readBounded(file);
+        if (bytes == null) {
             return null;
         }
         try {
@@ -226,11 +330,30 @@ public final class EntryFiles {
         }
     }
 
+    /** The bytes of {@code file}; null (with one warning, unless it is missing) when it cannot be read whole. */
+    private byte[] readBounded(Path file) {
+        try {
+            if (Files.size(file) > MAX_ENTRY_BYTES) {
+                warn(file, "larger than " + MAX_ENTRY_BYTES + " bytes");
+                return null;
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            warn(file, e.toString());
+            return null;
+        }
+    }
+
     private static Entry decode(byte[] bytes, String fileName) {
         Map<String, Object> node = InstanceCodec.parse(bytes);
         ServiceInstance instance = InstanceCodec.fromMap(node);
         long expiresAt = InstanceCodec.longValue(node, "expiresAt");
         long ttl = InstanceCodec.longValue(node, "ttlMillis");
+        if (instance.maintenance().isPresent()) {
+            throw new InvalidEntryException("a registration is never stored in maintenance");
+        }
         String expectedName = instance.service() + "@" + instance.id() + SUFFIX;
         if (!expectedName.equals(fileName)) {
             throw new InvalidEntryException("holds " + instance.service() + "/" + instance.id()
@@ -262,8 +385,12 @@ public final class EntryFiles {
         node.put("expiresAt", now + ttlMillis);
         node.put("renewedAt", now);
         node.put("pid", ProcessHandle.current().pid());
-        byte[] bytes = InstanceCodec.toBytes(node);
-        Path target = fileFor(instance.service(), instance.id());
+        writeAtomically(fileFor(instance.service(), instance.id()), InstanceCodec.toBytes(node),
+                "write " + instance.service() + "/" + instance.id());
+    }
+
+    /** Writes {@code bytes} to a private temporary file and moves it to {@code target} atomically. */
+    private void writeAtomically(Path target, byte[] bytes, String operation) {
         ensureDirectory();
         Path temp = tempFor(target);
         try {
@@ -287,7 +414,7 @@ public final class EntryFiles {
             } catch (IOException ignored) {
                 // the temp file is reaped later by readers
             }
-            throw unavailable("write " + instance.service() + "/" + instance.id(), e);
+            throw unavailable(operation, e);
         }
     }
 
@@ -362,6 +489,17 @@ public final class EntryFiles {
         ServiceInstance.checkServiceName(service);
         ServiceInstance.checkInstanceId(id);
         return directory.path().resolve(service + "@" + id + SUFFIX);
+    }
+
+    /**
+     * The maintenance file of {@code service}/{@code id}.
+     *
+     * @throws IllegalArgumentException when either is not a valid name
+     */
+    public Path maintenanceFileFor(String service, String id) {
+        ServiceInstance.checkServiceName(service);
+        ServiceInstance.checkInstanceId(id);
+        return directory.path().resolve(service + "@" + id + MAINTENANCE_SUFFIX);
     }
 
     private Object lockFor(String service, String id) {

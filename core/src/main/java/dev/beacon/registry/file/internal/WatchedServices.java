@@ -37,7 +37,7 @@ public final class WatchedServices {
     private final WatchHub hub;
     /** Per watched service: the live entries its listeners know, by id. */
     private final Map<String, Map<String, Entry>> seen = new HashMap<>();
-    /** One pending lease check per known entry, at (or before) its deadline. */
+    /** One pending check per known entry, at (or before) its lease's deadline or its maintenance's, if earlier. */
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::at));
     private final Map<Name, Long> queuedAt = new HashMap<>();
 
@@ -112,7 +112,10 @@ public final class WatchedServices {
         }
     }
 
-    /** Checks the entries whose lease deadline has passed: expired unless renewed meanwhile. */
+    /**
+     * Checks the entries whose lease deadline (or maintenance deadline) has passed: expired unless renewed
+     * meanwhile; shown with their registered status again once their maintenance ended.
+     */
     public synchronized void expireDue() {
         long now = clock.millis();
         while (!deadlines.isEmpty() && deadlines.peek().at() <= now) {
@@ -126,7 +129,7 @@ public final class WatchedServices {
             if (entry == null) {
                 continue;
             }
-            if (entry.liveAt(now)) {
+            if (entry.nextChangeAt() > now) {
                 schedule(entry); // renewed since this check was queued
             } else {
                 refresh(due.name());
@@ -134,7 +137,7 @@ public final class WatchedServices {
         }
     }
 
-    /** The earliest lease deadline to check, epoch milliseconds; {@link Long#MAX_VALUE} if none. */
+    /** The earliest deadline to check, epoch milliseconds; {@link Long#MAX_VALUE} if none. */
     public synchronized long nextDeadline() {
         Deadline next = deadlines.peek();
         return next == null ? Long.MAX_VALUE : next.at();
@@ -162,9 +165,10 @@ public final class WatchedServices {
         Name name = new Name(entry.instance().service(), entry.instance().id());
         Long queued = queuedAt.get(name);
         // A renewal moves the deadline later: the queued check finds it renewed and queues the new deadline then.
-        if (queued == null || entry.expiresAt() < queued) {
-            deadlines.add(new Deadline(entry.expiresAt(), name));
-            queuedAt.put(name, entry.expiresAt());
+        long at = entry.nextChangeAt();
+        if (queued == null || at < queued) {
+            deadlines.add(new Deadline(at, name));
+            queuedAt.put(name, at);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.beacon.registry.redis.internal;
 
+import dev.beacon.Maintenance;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.Lease;
 import dev.beacon.registry.RegistryEvent;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +28,11 @@ import java.util.TreeSet;
  * <ul>
  *   <li>an <b>entry</b> is the instance plus the ttl it was registered with, {@value #TTL_FIELD} (which
  *       {@code renew.lua} reads to extend the lease);</li>
- *   <li>a <b>change</b> is {@code {"type":"REGISTERED|UPDATED|DEREGISTERED|EXPIRED","instance":<entry>}}, published by
- *       the scripts ({@code publish_change} in {@code prelude.lua});</li>
+ *   <li>a <b>maintenance record</b> is {@link InstanceCodec#maintenanceToMap}'s shape (with {@code "v":1}), written
+ *       by {@code maintenance-start.lua} and shown on the instance of its id while in force;</li>
+ *   <li>a <b>change</b> is {@code {"type":"REGISTERED|UPDATED|DEREGISTERED|EXPIRED","instance":<entry>}}, plus
+ *       {@code "maintenance":<record>} while one is in force, published by the scripts ({@code publish_change} in
+ *       {@code prelude.lua});</li>
  *   <li>a <b>marker</b> is {@code {"type":"MARKER","id":…}}, published by a watch to learn when its subscription
  *       delivers.</li>
  * </ul>
@@ -56,51 +61,100 @@ public final class EntryCodec {
         return InstanceCodec.toString(json);
     }
 
-    /** The instances in a reply of {@link ScriptCall#instances}, ordered by id; unreadable entries skipped. */
+    /**
+     * The instances in a reply of {@link ScriptCall#instances}, ordered by id, shown in maintenance where a record is
+     * in force; unreadable entries skipped.
+     */
     public List<ServiceInstance> instances(String service, Object reply) {
         List<ServiceInstance> instances = new ArrayList<>();
-        if (reply instanceof List<?> values) {
-            for (Object value : values) {
-                String text = String.valueOf(value);
-                try {
-                    instances.add(instance(service, parse(text)));
-                } catch (RuntimeException e) {
-                    skipEntry(service, text, e);
-                }
+        Map<String, Maintenance> maintenance = maintenanceRecords(service, part(reply, 1));
+        for (Object value : part(reply, 0)) {
+            String text = String.valueOf(value);
+            try {
+                instances.add(shown(instance(service, parse(text)), maintenance));
+            } catch (RuntimeException e) {
+                skipEntry(service, text, e);
             }
         }
         instances.sort(Comparator.comparing(ServiceInstance::id));
         return List.copyOf(instances);
     }
 
-    /** The leases in a reply of {@link ScriptCall#leases}, ordered by instance id; unreadable entries skipped. */
+    /**
+     * The leases in a reply of {@link ScriptCall#leases}, ordered by instance id, shown in maintenance where a record
+     * is in force; unreadable entries skipped.
+     */
     public List<Lease> leases(String service, Object reply) {
         List<Lease> leases = new ArrayList<>();
-        if (reply instanceof List<?> values) {
-            for (int i = 0; i + 1 < values.size(); i += 2) {
-                String text = String.valueOf(values.get(i));
-                Map<String, Object> node;
-                ServiceInstance instance;
-                try {
-                    node = parse(text);
-                    instance = instance(service, node);
-                } catch (RuntimeException e) {
-                    skipEntry(service, text, e);
-                    continue;
-                }
-                try {
-                    long expiresAt = (long) Double.parseDouble(String.valueOf(values.get(i + 1)));
-                    long ttl = InstanceCodec.longValue(node, TTL_FIELD);
-                    leases.add(new Lease(instance, Instant.ofEpochMilli(expiresAt - ttl),
-                            Instant.ofEpochMilli(expiresAt)));
-                } catch (RuntimeException e) {
-                    warnings.warn(service + "|lease|" + text.length() + "|" + text.hashCode(),
-                            "registry {}: skipping an unreadable lease of {}: {}", registry, service, e.getMessage());
-                }
+        Map<String, Maintenance> maintenance = maintenanceRecords(service, part(reply, 1));
+        List<?> values = part(reply, 0);
+        for (int i = 0; i + 1 < values.size(); i += 2) {
+            String text = String.valueOf(values.get(i));
+            Map<String, Object> node;
+            ServiceInstance instance;
+            try {
+                node = parse(text);
+                instance = instance(service, node);
+            } catch (RuntimeException e) {
+                skipEntry(service, text, e);
+                continue;
+            }
+            try {
+                long expiresAt = (long) Double.parseDouble(String.valueOf(values.get(i + 1)));
+                long ttl = InstanceCodec.longValue(node, TTL_FIELD);
+                leases.add(new Lease(shown(instance, maintenance), Instant.ofEpochMilli(expiresAt - ttl),
+                        Instant.ofEpochMilli(expiresAt)));
+            } catch (RuntimeException e) {
+                warnings.warn(service + "|lease|" + text.length() + "|" + text.hashCode(),
+                        "registry {}: skipping an unreadable lease of {}: {}", registry, service, e.getMessage());
             }
         }
         leases.sort(Comparator.comparing(lease -> lease.instance().id()));
         return List.copyOf(leases);
+    }
+
+    /**
+     * The maintenance record in a reply of {@link ScriptCall#maintenance} or {@link ScriptCall#startMaintenance};
+     * empty when there is none (or it cannot be read: one warning).
+     */
+    public Optional<Maintenance> maintenance(String service, String id, Object reply) {
+        if (reply == null) {
+            return Optional.empty();
+        }
+        String text = String.valueOf(reply);
+        try {
+            return Optional.of(InstanceCodec.maintenanceFromMap(parse(text)));
+        } catch (RuntimeException e) {
+            skipMaintenance(service, id, text, e);
+            return Optional.empty();
+        }
+    }
+
+    /** The id → record pairs of a script's reply, the readable ones. */
+    private Map<String, Maintenance> maintenanceRecords(String service, List<?> flat) {
+        Map<String, Maintenance> records = new HashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            String id = String.valueOf(flat.get(i));
+            maintenance(service, id, flat.get(i + 1)).ifPresent(record -> records.put(id, record));
+        }
+        return records;
+    }
+
+    private static ServiceInstance shown(ServiceInstance registered, Map<String, Maintenance> maintenance) {
+        Maintenance record = maintenance.get(registered.id());
+        return record == null ? registered : registered.inMaintenance(record);
+    }
+
+    /** Element {@code index} of a two-part script reply (entries, maintenance records), or an empty list. */
+    private static List<?> part(Object reply, int index) {
+        return reply instanceof List<?> parts && parts.size() > index && parts.get(index) instanceof List<?> list
+                ? list : List.of();
+    }
+
+    private void skipMaintenance(String service, String id, String text, RuntimeException e) {
+        warnings.warn(service + "|maintenance|" + text.length() + "|" + text.hashCode(),
+                "registry {}: ignoring an unreadable maintenance record of {}/{}: {}", registry, service,
+                Texts.quote(id), e.getMessage());
     }
 
     /** The valid service names in a reply of {@link ScriptCall#services}, sorted; invalid ones skipped. */
@@ -154,7 +208,12 @@ public final class EntryCodec {
                 return Optional.of(new Marker(InstanceCodec.text(node, "id")));
             }
             RegistryEvent.Type change = changeType(type);
-            return Optional.of(new Change(new RegistryEvent(change, instance(service, InstanceCodec.object(node, "instance")))));
+            ServiceInstance instance = instance(service, InstanceCodec.object(node, "instance"));
+            if (node.get("maintenance") != null) {
+                instance = instance.inMaintenance(InstanceCodec.maintenanceFromMap(InstanceCodec.object(node,
+                        "maintenance")));
+            }
+            return Optional.of(new Change(new RegistryEvent(change, instance)));
         } catch (RuntimeException e) {
             warnings.warn("event|" + channel + "|" + text.length() + "|" + text.hashCode(),
                     "registry {}: skipping an unreadable event on {}: {}", registry, channel, e.getMessage());
@@ -176,11 +235,17 @@ public final class EntryCodec {
         return InstanceCodec.parse(text);
     }
 
-    /** The instance of an entry, which must belong to {@code service} (the key or channel it was read from). */
+    /**
+     * The instance of an entry, which must belong to {@code service} (the key or channel it was read from) and is
+     * never stored in maintenance (its record is kept apart).
+     */
     private static ServiceInstance instance(String service, Map<String, ?> entry) {
         ServiceInstance instance = InstanceCodec.fromMap(entry);
         if (!instance.service().equals(service)) {
             throw new InvalidEntryException("entry of " + instance.service() + " in " + service);
+        }
+        if (instance.maintenance().isPresent()) {
+            throw new InvalidEntryException("a registration is never stored in maintenance");
         }
         return instance;
     }

@@ -8,12 +8,16 @@ import dev.beacon.ServiceInstance;
  * <ul>
  *   <li>{@code <prefix>:{<service>}:i} — hash of instance id → stored JSON ({@link EntryCodec});</li>
  *   <li>{@code <prefix>:{<service>}:l} — sorted set of instance id → lease deadline (Redis server ms);</li>
+ *   <li>{@code <prefix>:{<service>}:m} — hash of instance id → maintenance record, kept apart from the registration
+ *       (registrations, renewals, deregistrations and the expiry of the two keys above leave it alone);</li>
+ *   <li>{@code <prefix>:{<service>}:md} — sorted set of instance id → maintenance deadline (Redis server ms), for
+ *       the records that have one, so that a sweep finds the ended ones without reading them all;</li>
  *   <li>{@code <prefix>:{<service>}:events} — the channel its changes are published on;</li>
  *   <li>{@code <prefix>:services} — sorted set of service → latest lease deadline, so that listing services never
  *       needs {@code KEYS} or {@code SCAN}.</li>
  * </ul>
  * A service's keys share the {@code {service}} hash tag, so they live in one Cluster slot and one script can update
- * both. A service name cannot break out of its keys: {@link #of} accepts only valid names ({@code [a-z0-9._-]}).
+ * them all. A service name cannot break out of its keys: {@link #of} accepts only valid names ({@code [a-z0-9._-]}).
  */
 public final class RedisKeys {
 
@@ -32,7 +36,7 @@ public final class RedisKeys {
     public ServiceKeys of(String service) {
         ServiceInstance.checkServiceName(service);
         String tag = prefix + ":{" + service + "}:";
-        return new ServiceKeys(service, tag + "i", tag + "l", tag + "events");
+        return new ServiceKeys(service, tag + "i", tag + "l", tag + "m", tag + "md", tag + "events");
     }
 
     /** The services index. */

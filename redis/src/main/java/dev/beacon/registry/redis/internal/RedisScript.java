@@ -28,7 +28,10 @@ enum RedisScript {
     LIVE_COUNT("live-count.lua"),
     SWEEP("sweep.lua"),
     INDEX("index.lua"),
-    MARKER("marker.lua");
+    MARKER("marker.lua"),
+    START_MAINTENANCE("maintenance-start.lua"),
+    END_MAINTENANCE("maintenance-end.lua"),
+    MAINTENANCE("maintenance.lua");
 
     private static final String FOLDER = "/dev/beacon/registry/redis/";
 

@@ -26,31 +26,34 @@ public final class ScriptCall {
         this.args = args;
     }
 
-    /** The live instances of a service: a list of stored JSON values. */
+    /** The live instances of a service: a list of stored JSON values, and one of the maintenance records in force. */
     public static ScriptCall instances(ServiceKeys service) {
-        return new ScriptCall(RedisScript.INSTANCES, service.both(), List.of());
+        return new ScriptCall(RedisScript.INSTANCES, service.all(), List.of());
     }
 
-    /** The live instances of a service with their deadlines: stored JSON, deadline, stored JSON, deadline, … */
+    /**
+     * The live instances of a service with their deadlines: stored JSON, deadline, stored JSON, deadline, …; and the
+     * maintenance records in force.
+     */
     public static ScriptCall leases(ServiceKeys service) {
-        return new ScriptCall(RedisScript.LEASES, service.both(), List.of());
+        return new ScriptCall(RedisScript.LEASES, service.all(), List.of());
     }
 
     /** Registers or replaces an instance; returns its deadline. */
     static ScriptCall register(ServiceKeys service, String id, String json, long ttlMillis) {
-        return new ScriptCall(RedisScript.REGISTER, service.both(), List.of(id, json, Long.toString(ttlMillis),
+        return new ScriptCall(RedisScript.REGISTER, service.all(), List.of(id, json, Long.toString(ttlMillis),
                 service.channel(), Long.toString(KEY_GRACE_MILLIS), service.service()));
     }
 
     /** Extends a live lease; returns its ttl in ms, or -1 when the instance has no live lease. */
     static ScriptCall renew(ServiceKeys service, String id) {
-        return new ScriptCall(RedisScript.RENEW, service.both(), List.of(id, service.channel(),
+        return new ScriptCall(RedisScript.RENEW, service.all(), List.of(id, service.channel(),
                 Long.toString(KEY_GRACE_MILLIS), service.service()));
     }
 
     /** Removes an instance; returns 1 when it was live, else 0. */
     static ScriptCall deregister(ServiceKeys service, String id) {
-        return new ScriptCall(RedisScript.DEREGISTER, service.both(), List.of(id, service.channel(),
+        return new ScriptCall(RedisScript.DEREGISTER, service.all(), List.of(id, service.channel(),
                 service.service()));
     }
 
@@ -66,12 +69,35 @@ public final class ScriptCall {
 
     /** How many leases of a service are running. */
     static ScriptCall liveCount(ServiceKeys service) {
-        return new ScriptCall(RedisScript.LIVE_COUNT, service.both(), List.of());
+        return new ScriptCall(RedisScript.LIVE_COUNT, service.all(), List.of());
     }
 
-    /** Removes up to {@code limit} ended leases of a service, publishing EXPIRED for each; returns how many. */
+    /**
+     * Removes up to {@code limit} ended leases of a service, publishing EXPIRED for each, and its ended maintenance
+     * records, publishing UPDATED for each live instance of them; returns how many leases.
+     */
     static ScriptCall sweep(ServiceKeys service, int limit) {
-        return new ScriptCall(RedisScript.SWEEP, service.both(), List.of(service.channel(), Integer.toString(limit)));
+        return new ScriptCall(RedisScript.SWEEP, service.all(), List.of(service.channel(), Integer.toString(limit)));
+    }
+
+    /**
+     * Puts a live instance in maintenance for {@code durationMillis} (0: until lifted); returns the stored record, or
+     * null when the instance has no live lease.
+     */
+    public static ScriptCall startMaintenance(ServiceKeys service, String id, String reason, String by,
+                                              long durationMillis) {
+        return new ScriptCall(RedisScript.START_MAINTENANCE, service.all(), List.of(id, reason, by,
+                Long.toString(durationMillis), service.channel()));
+    }
+
+    /** Lifts the maintenance of an instance; returns 1 when one was in force, else 0. */
+    public static ScriptCall endMaintenance(ServiceKeys service, String id) {
+        return new ScriptCall(RedisScript.END_MAINTENANCE, service.all(), List.of(id, service.channel()));
+    }
+
+    /** The maintenance record of an instance in force now, or null. */
+    public static ScriptCall maintenance(ServiceKeys service, String id) {
+        return new ScriptCall(RedisScript.MAINTENANCE, service.all(), List.of(id));
     }
 
     /** Publishes {@code message} on the service's channel from the node that owns the service's slot. */

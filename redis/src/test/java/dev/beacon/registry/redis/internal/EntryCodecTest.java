@@ -1,5 +1,6 @@
 package dev.beacon.registry.redis.internal;
 
+import dev.beacon.Maintenance;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.registry.Lease;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +30,7 @@ class EntryCodecTest {
         String b = codec.encode(instance("orders", "b"), Duration.ofSeconds(9));
         String a = codec.encode(instance("orders", "a"), Duration.ofSeconds(9));
 
-        assertThat(codec.instances("orders", List.of(b, a))).containsExactly(instance("orders", "a"),
+        assertThat(codec.instances("orders", List.of(List.of(b, a), List.of()))).containsExactly(instance("orders", "a"),
                 instance("orders", "b"));
         assertThat(a).contains("\"ttlMillis\":9000");
     }
@@ -37,7 +39,7 @@ class EntryCodecTest {
     void leases_deadlineAndTtl_giveRenewedAtAndExpiresAt() {
         String entry = codec.encode(instance("orders", "a"), Duration.ofSeconds(9));
 
-        List<Lease> leases = codec.leases("orders", List.of(entry, "1700000009000"));
+        List<Lease> leases = codec.leases("orders", List.of(List.of(entry, "1700000009000"), List.of()));
 
         assertThat(leases).containsExactly(new Lease(instance("orders", "a"), Instant.ofEpochMilli(1_700_000_000_000L),
                 Instant.ofEpochMilli(1_700_000_009_000L)));
@@ -50,7 +52,7 @@ class EntryCodecTest {
 
         List<String> logged = Stderr.linesDuring(() -> {
             for (int round = 0; round < 3; round++) {
-                assertThat(codec.instances("orders", List.of(good, foreign, "{not json"))).extracting(
+                assertThat(codec.instances("orders", List.of(List.of(good, foreign, "{not json"), List.of()))).extracting(
                         ServiceInstance::id).containsExactly("good");
             }
         });
@@ -66,6 +68,52 @@ class EntryCodecTest {
         assertThat(codec.message("orders", "beacon:{orders}:events", "{\"type\":\"UPDATED\",\"instance\":" + entry
                 + "}")).contains(new EntryCodec.Change(new RegistryEvent(RegistryEvent.Type.UPDATED,
                 instance("orders", "a"))));
+    }
+
+    private static final String RECORD = "{\"v\":1,\"reason\":\"kernel \\/ upgrade\",\"by\":\"alice\","
+            + "\"since\":1700000000000,\"until\":1700001800000}";
+    private static final Maintenance MAINTENANCE = new Maintenance("kernel / upgrade", "alice",
+            Instant.ofEpochMilli(1_700_000_000_000L), Optional.of(Instant.ofEpochMilli(1_700_001_800_000L)));
+
+    @Test
+    void instancesAndLeases_withMaintenanceRecords_showTheirInstancesInMaintenance() {
+        String a = codec.encode(instance("orders", "a"), Duration.ofSeconds(9));
+        String b = codec.encode(instance("orders", "b"), Duration.ofSeconds(9));
+        List<Object> records = List.of("a", RECORD, "gone", RECORD);
+
+        assertThat(codec.instances("orders", List.of(List.of(a, b), records))).containsExactly(
+                instance("orders", "a").inMaintenance(MAINTENANCE), instance("orders", "b"));
+        assertThat(codec.leases("orders", List.of(List.of(a, "1700000009000"), records)))
+                .extracting(Lease::instance).containsExactly(instance("orders", "a").inMaintenance(MAINTENANCE));
+        assertThat(codec.maintenance("orders", "a", RECORD)).contains(MAINTENANCE);
+        assertThat(codec.maintenance("orders", "a", null)).isEmpty();
+    }
+
+    @Test
+    void message_changeWithMaintenance_showsItsInstanceInMaintenance() {
+        String entry = codec.encode(instance("orders", "a"), Duration.ofSeconds(9));
+
+        assertThat(codec.message("orders", "beacon:{orders}:events", "{\"type\":\"REGISTERED\",\"instance\":" + entry
+                + ",\"maintenance\":" + RECORD + "}")).contains(new EntryCodec.Change(new RegistryEvent(
+                RegistryEvent.Type.REGISTERED, instance("orders", "a").inMaintenance(MAINTENANCE))));
+    }
+
+    @Test
+    void instances_unreadableMaintenanceRecordOrEntryStoredInMaintenance_ignoredWithOneWarningEach() throws Exception {
+        String a = codec.encode(instance("orders", "a"), Duration.ofSeconds(9));
+        String stored = codec.encode(instance("orders", "b"), Duration.ofSeconds(9)).replace("\"status\":\"DRAINING\"",
+                "\"status\":\"MAINTENANCE\",\"maintenance\":" + RECORD);
+
+        List<String> logged = Stderr.linesDuring(() -> {
+            for (int round = 0; round < 3; round++) {
+                assertThat(codec.instances("orders", List.of(List.of(a, stored), List.of("a", "{\"reason\":1}"))))
+                        .containsExactly(instance("orders", "a"));
+            }
+        });
+
+        assertThat(logged).hasSize(2);
+        assertThat(logged).anyMatch(l -> l.contains("ignoring an unreadable maintenance record of orders/'a'"));
+        assertThat(logged).anyMatch(l -> l.contains("a registration is never stored in maintenance"));
     }
 
     @Test

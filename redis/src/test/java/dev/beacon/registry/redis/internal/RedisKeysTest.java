@@ -16,7 +16,8 @@ class RedisKeysTest {
         assertThat(orders.instances()).isEqualTo("staging:{orders}:i");
         assertThat(orders.leases()).isEqualTo("staging:{orders}:l");
         assertThat(orders.channel()).isEqualTo("staging:{orders}:events");
-        assertThat(orders.both()).containsExactly("staging:{orders}:i", "staging:{orders}:l");
+        assertThat(orders.all()).containsExactly("staging:{orders}:i", "staging:{orders}:l", "staging:{orders}:m",
+                "staging:{orders}:md");
         assertThat(keys.index()).isEqualTo("staging:services");
     }
 
