@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  * told and what is read now, so listeners always end with the directory's current state; a change made and undone
  * before it could be read again (within about a millisecond) is not reported. The watch uses one thread
  * ({@code beacon-file-registry-watch}), one watch service (with the JDK's thread behind it) and the event delivery
- * thread, started by the first {@link #watch} and released by {@link #close}.
+ * thread, started by the first {@link #watch} or {@link #watchServices} and released by {@link #close}.
  */
 public final class FileServiceRegistry implements ServiceRegistry {
 
@@ -170,6 +170,21 @@ public final class FileServiceRegistry implements ServiceRegistry {
         checkOpen();
         startWatching(); // before the first read of the service, so that no change falls between the two
         return watched.subscribe(service, listener);
+    }
+
+    /**
+     * Calls {@code listener}, on the event delivery thread, with the service of every changed entry file of a
+     * service nobody watches through this handle and of every new instance of a watched one, within milliseconds;
+     * and with every unwatched service at each full read (every few seconds; where the directory's changes cannot be
+     * pushed, every poll interval).
+     */
+    @Override
+    public Subscription watchServices(Consumer<String> listener) {
+        Objects.requireNonNull(listener, "listener");
+        checkOpen();
+        Subscription subscription = hub.addServiceListener(listener);
+        startWatching();
+        return subscription;
     }
 
     private synchronized void startWatching() {

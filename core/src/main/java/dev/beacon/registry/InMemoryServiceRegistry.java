@@ -67,6 +67,7 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
                 hub.publish(new RegistryEvent(RegistryEvent.Type.EXPIRED, old.instance()));
             }
             hub.publish(new RegistryEvent(RegistryEvent.Type.REGISTERED, instance));
+            hub.publishService(instance.service());
         } else if (!old.instance().equals(instance)) {
             hub.publish(new RegistryEvent(RegistryEvent.Type.UPDATED, instance));
         }
@@ -169,6 +170,14 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
         Subscription subscription = hub.add(service, listener);
         startSweeper();
         return subscription;
+    }
+
+    /** Calls {@code listener} with the service of every new instance (on the event delivery thread). */
+    @Override
+    public Subscription watchServices(Consumer<String> listener) {
+        Objects.requireNonNull(listener, "listener");
+        checkOpen();
+        return hub.addServiceListener(listener);
     }
 
     /** Removes expired leases and publishes an {@link RegistryEvent.Type#EXPIRED} event for each. */

@@ -80,6 +80,24 @@ public interface ServiceRegistry extends AutoCloseable {
      */
     Subscription watch(String service, Consumer<RegistryEvent> listener);
 
+    /**
+     * Calls {@code listener} with the name of a service soon after it may have gained an instance, whether anyone
+     * watches it or not &mdash; at least once after a service with no live instance gets one &mdash; so that whoever
+     * follows every service (the HTTP server's {@code GET /events}) can {@link #watch} a new one at once instead of
+     * polling {@link #services()}. A name may come more than once, and for services already known. Changes the
+     * registry could not attribute to a service (events lost by the platform, an outage) are not reported: pair
+     * this with an occasional {@link #services()}. Calls arrive on a thread of the registry; the listener must return
+     * quickly, and one that throws is logged and keeps being called.
+     *
+     * @return a subscription; closing it stops the calls
+     * @throws UnsupportedOperationException if this registry cannot report new services (the default): poll
+     *                                       {@link #services()} instead
+     */
+    default Subscription watchServices(Consumer<String> listener) {
+        throw new UnsupportedOperationException("registry " + this + " does not report new services; poll "
+                + "services() instead");
+    }
+
     /** Releases the registry's threads and connections. Registrations made through it are left as they are. */
     @Override
     void close();

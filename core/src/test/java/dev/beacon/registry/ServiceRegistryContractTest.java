@@ -566,6 +566,51 @@ public abstract class ServiceRegistryContractTest {
                 new RegistryEvent(Type.DEREGISTERED, a));
     }
 
+    // ---- new services
+
+    /** False for a registry that cannot report new services: its {@link ServiceRegistry#watchServices} throws. */
+    protected boolean reportsNewServices() {
+        return true;
+    }
+
+    @Test
+    void watchServices_firstInstanceOfUnwatchedService_isReportedUntilClosed() {
+        List<String> names = new CopyOnWriteArrayList<>();
+        if (!reportsNewServices()) {
+            assertThrows(UnsupportedOperationException.class, () -> registry.watchServices(names::add));
+            return;
+        }
+        Subscription subscription = registry.watchServices(names::add);
+        ServiceRegistry second = secondHandle();
+
+        second.register(instance("billing", "b-1"), TTL);
+
+        await("billing reported").atMost(EVENT_TIMEOUT).until(() -> names.contains("billing"));
+        subscription.close();
+        List<String> later = new CopyOnWriteArrayList<>();
+        registry.watchServices(later::add);
+        second.register(instance("payments", "p-1"), TTL);
+        await("payments reported").atMost(EVENT_TIMEOUT).until(() -> later.contains("payments"));
+        assertThat(names).as("calls after the subscription was closed").doesNotContain("payments");
+    }
+
+    @Test
+    void watchServices_firstInstanceOfWatchedService_isReported() {
+        List<String> names = new CopyOnWriteArrayList<>();
+        if (!reportsNewServices()) {
+            assertThrows(UnsupportedOperationException.class, () -> registry.watchServices(names::add));
+            return;
+        }
+        Recorder events = new Recorder();
+        registry.watch("orders", events);
+        registry.watchServices(names::add);
+
+        secondHandle().register(instance("orders", "o-1"), TTL);
+
+        events.awaitEvent(Type.REGISTERED, "o-1");
+        await("orders reported").atMost(EVENT_TIMEOUT).until(() -> names.contains("orders"));
+    }
+
     /** Records the events it receives, for assertions from the test thread. */
     protected static class Recorder implements Consumer<RegistryEvent> {
         private final List<RegistryEvent> events = new CopyOnWriteArrayList<>();

@@ -138,6 +138,18 @@ public final class EntryFiles {
         return live;
     }
 
+    /** The services the entry files are named for, live or not, without reading the files. */
+    public Set<String> namedServices() {
+        Set<String> names = new TreeSet<>();
+        for (Path file : list("*" + SUFFIX)) {
+            Name name = Name.parse(file.getFileName().toString());
+            if (name != null) {
+                names.add(name.service());
+            }
+        }
+        return names;
+    }
+
     /** The names of the services with at least one live entry, sorted. Also deletes stale temporary files. */
     public Set<String> services() {
         Set<String> names = new TreeSet<>();
