@@ -15,7 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -155,6 +157,26 @@ public final class FileServiceRegistry implements ServiceRegistry {
         }
         live.sort(Comparator.comparing(lease -> lease.instance().id()));
         return List.copyOf(live);
+    }
+
+    /** Every service with its live instances, from one pass over the directory. */
+    @Override
+    public Map<String, List<ServiceInstance>> snapshot() {
+        checkOpen();
+        Map<String, List<ServiceInstance>> all = new LinkedHashMap<>();
+        entries.readAll().forEach((service, byId) -> all.put(service, byId.values().stream().map(Entry::instance)
+                .sorted(Comparator.comparing(ServiceInstance::id)).toList()));
+        return all;
+    }
+
+    /** Every service with the leases of its live instances, from one pass over the directory. */
+    @Override
+    public Map<String, List<Lease>> leaseSnapshot() {
+        checkOpen();
+        Map<String, List<Lease>> all = new LinkedHashMap<>();
+        entries.readAll().forEach((service, byId) -> all.put(service, byId.values().stream().map(Entry::lease)
+                .sorted(Comparator.comparing(lease -> lease.instance().id())).toList()));
+        return all;
     }
 
     @Override

@@ -71,6 +71,24 @@ public interface ServiceRegistry extends AutoCloseable {
     }
 
     /**
+     * Every service with the {@link #leases(String) leases} of its live instances, sorted by service name, as
+     * {@link #snapshot()} gives the instances. The default reads {@link #services()} and then each service; the file
+     * registry reads its directory once.
+     *
+     * @throws UnsupportedOperationException if this registry does not report leases
+     */
+    default Map<String, List<Lease>> leaseSnapshot() {
+        Map<String, List<Lease>> all = new LinkedHashMap<>();
+        for (String service : services()) {
+            List<Lease> leases = leases(service);
+            if (!leases.isEmpty()) {
+                all.put(service, leases);
+            }
+        }
+        return all;
+    }
+
+    /**
      * Calls {@code listener} for every change to the instances of {@code service} from now on: registrations,
      * updates (status or metadata), deregistrations and expiries. Events arrive on a thread of the registry, in order
      * per instance; a listener that throws is logged and keeps receiving events. How soon an event arrives after the

@@ -638,6 +638,28 @@ public abstract class ServiceRegistryContractTest {
     }
 
     @Test
+    void leaseSnapshot_everyServiceWithItsLiveLeases_asLeasesAndSnapshotTellThem() {
+        registry.register(instance("orders", "b"), TTL);
+        registry.register(instance("orders", "a"), TTL);
+        registry.register(instance("billing", "x"), TTL);
+        registry.register(instance("gone", "g"), TTL);
+        registry.deregister("gone", "g");
+
+        Map<String, List<Lease>> all = registry.leaseSnapshot();
+
+        assertThat(all.keySet()).containsExactly("billing", "orders");
+        assertThat(all.get("orders")).isEqualTo(registry.leases("orders"));
+        assertThat(all.get("billing")).isEqualTo(registry.leases("billing"));
+        assertThat(all.get("orders")).extracting(lease -> lease.instance().id()).containsExactly("a", "b");
+        assertThat(registry.snapshot()).containsExactly(
+                Map.entry("billing", List.of(instance("billing", "x"))),
+                Map.entry("orders", List.of(instance("orders", "a"), instance("orders", "b"))));
+        advance(TTL.plusMillis(300));
+        assertThat(registry.leaseSnapshot()).isEmpty();
+        assertThat(registry.snapshot()).isEmpty();
+    }
+
+    @Test
     void leases_reportLastHeartbeatAndDeadlineOfLiveInstances() {
         ServiceInstance a = instance("orders", "a");
         registry.register(a, TTL);

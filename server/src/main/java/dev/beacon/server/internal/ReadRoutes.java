@@ -35,15 +35,17 @@ final class ReadRoutes {
         this.picker = picker;
     }
 
-    /** Every service with instances, each with its instances, by service name. */
+    /** Every service with instances, each with its instances, by service name (the registry read at once). */
     Reply services(RequestTarget target) {
         target.allowOnly(Set.of(), null);
         List<Map<String, Object>> services = new ArrayList<>();
-        for (String service : registry.services()) {
-            List<Map<String, Object>> instances = listed(service, instance -> true);
-            if (!instances.isEmpty()) {
-                services.add(Json.object("name", service, "instances", instances));
-            }
+        try {
+            registry.leaseSnapshot().forEach((service, leases) ->
+                    services.add(Json.object("name", service, "instances", Json.leases(leases))));
+        } catch (UnsupportedOperationException noLeases) {
+            services.clear();
+            registry.snapshot().forEach((service, instances) ->
+                    services.add(Json.object("name", service, "instances", Json.instances(instances))));
         }
         return Reply.json(200, Json.object("services", services));
     }
