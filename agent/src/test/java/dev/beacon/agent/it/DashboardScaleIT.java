@@ -107,7 +107,6 @@ class DashboardScaleIT {
                     assertThat(count(browser, "section.service")).isEqualTo(SERVICES);
                     assertThat(count(browser, "section.service tbody tr")).isEqualTo(SERVICES * PER_SERVICE);
                     assertThat(rowText(browser, "svc-199", "svc-199-9")).contains("127.0.0.1:21999", "eu-1", "UP");
-                    awaitStreams(base, 1); // a page with a stream per service would hold six
 
                     // a registration into the last service, made in the registry as an agent makes it
                     files.register(instance(service(SERVICES - 1), "late-1", 30_001), LEASE);
@@ -120,6 +119,7 @@ class DashboardScaleIT {
                             + "'section.service')].map(s => s.dataset.service)")).stream().map(String::valueOf)
                             .toList();
                     assertThat(order).hasSize(SERVICES + 1).endsWith("svc-199", "zz-new");
+                    awaitStreams(base, 1); // a page with a stream per service would hold six
 
                     // registered through the API: shown with the age of its last heartbeat (its lease's time)
                     HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base
