@@ -108,7 +108,9 @@ class DashboardScaleIT {
                     assertThat(count(browser, "section.service tbody tr")).isEqualTo(SERVICES * PER_SERVICE);
                     assertThat(rowText(browser, "svc-199", "svc-199-9")).contains("127.0.0.1:21999", "eu-1", "UP");
 
-                    // a registration into the last service, made in the registry as an agent makes it
+                    // a registration into the last service, made in the registry as an agent makes it, once the
+                    // page shows that its stream is connected
+                    awaitLive(browser);
                     files.register(instance(service(SERVICES - 1), "late-1", 30_001), LEASE);
                     assertShownWithin(browser, "svc-199", "late-1");
 
@@ -135,6 +137,7 @@ class DashboardScaleIT {
                     String second = browser.getWindowHandle();
                     browser.get(base);
                     awaitFirstRender(browser);
+                    awaitLive(browser);
                     assertThat(count(browser, "section.service")).isEqualTo(SERVICES + 2);
                     awaitStreams(base, 2);
                     files.register(instance(service(0), "two-tabs", 30_004), LEASE);
@@ -171,6 +174,12 @@ class DashboardScaleIT {
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> script(b, "return window.beaconFirstRender")
                 != null);
         return FirstRender.of((Map<?, ?>) script(browser, "return window.beaconFirstRender"));
+    }
+
+    /** Waits until the page shows its event stream connected (the green dot). */
+    private static void awaitLive(WebDriver browser) {
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(b -> Boolean.TRUE.equals(script(b,
+                "return document.getElementById('live').classList.contains('on')")));
     }
 
     /**
