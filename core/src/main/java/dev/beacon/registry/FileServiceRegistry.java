@@ -16,7 +16,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +54,7 @@ import java.util.function.Consumer;
  * told and what is read now, so listeners always end with the directory's current state; a change made and undone
  * before it could be read again (within about a millisecond) is not reported. The watch uses one thread
  * ({@code beacon-file-registry-watch}), one watch service (with the JDK's thread behind it) and the event delivery
- * thread, started by the first {@link #watch} and released by {@link #close}.
+ * thread, started by the first {@link #watch} or {@link #watchServices} and released by {@link #close}.
  */
 public final class FileServiceRegistry implements ServiceRegistry {
 
@@ -163,6 +165,26 @@ public final class FileServiceRegistry implements ServiceRegistry {
         return List.copyOf(live);
     }
 
+    /** Every service with its live instances, from one pass over the directory. */
+    @Override
+    public Map<String, List<ServiceInstance>> snapshot() {
+        checkOpen();
+        Map<String, List<ServiceInstance>> all = new LinkedHashMap<>();
+        entries.readAll().forEach((service, byId) -> all.put(service, byId.values().stream().map(Entry::instance)
+                .sorted(Comparator.comparing(ServiceInstance::id)).toList()));
+        return all;
+    }
+
+    /** Every service with the leases of its live instances, from one pass over the directory. */
+    @Override
+    public Map<String, List<Lease>> leaseSnapshot() {
+        checkOpen();
+        Map<String, List<Lease>> all = new LinkedHashMap<>();
+        entries.readAll().forEach((service, byId) -> all.put(service, byId.values().stream().map(Entry::lease)
+                .sorted(Comparator.comparing(lease -> lease.instance().id())).toList()));
+        return all;
+    }
+
     @Override
     public Set<String> services() {
         checkOpen();
@@ -198,6 +220,21 @@ public final class FileServiceRegistry implements ServiceRegistry {
         checkOpen();
         startWatching(); // before the first read of the service, so that no change falls between the two
         return watched.subscribe(service, listener);
+    }
+
+    /**
+     * Calls {@code listener}, on the event delivery thread, with the service of every changed entry file of a
+     * service nobody watches through this handle and of every new instance of a watched one, within milliseconds;
+     * and with every unwatched service at each full read (every few seconds; where the directory's changes cannot be
+     * pushed, every poll interval).
+     */
+    @Override
+    public Subscription watchServices(Consumer<String> listener) {
+        Objects.requireNonNull(listener, "listener");
+        checkOpen();
+        Subscription subscription = hub.addServiceListener(listener);
+        startWatching();
+        return subscription;
     }
 
     private synchronized void startWatching() {

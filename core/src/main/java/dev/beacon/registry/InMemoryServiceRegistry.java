@@ -75,6 +75,7 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
                             hub.publish(new RegistryEvent(RegistryEvent.Type.EXPIRED, shown(old.instance(), inForce)));
                         }
                         hub.publish(new RegistryEvent(RegistryEvent.Type.REGISTERED, shown));
+                        hub.publishService(instance.service());
                     } else if (!old.instance().equals(instance)) {
                         hub.publish(new RegistryEvent(RegistryEvent.Type.UPDATED, shown));
                     }
@@ -181,6 +182,14 @@ public final class InMemoryServiceRegistry implements ServiceRegistry {
         Subscription subscription = hub.add(service, listener);
         startSweeper();
         return subscription;
+    }
+
+    /** Calls {@code listener} with the service of every new instance (on the event delivery thread). */
+    @Override
+    public Subscription watchServices(Consumer<String> listener) {
+        Objects.requireNonNull(listener, "listener");
+        checkOpen();
+        return hub.addServiceListener(listener);
     }
 
     /**

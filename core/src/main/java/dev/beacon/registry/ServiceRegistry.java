@@ -83,6 +83,24 @@ public interface ServiceRegistry extends AutoCloseable {
     }
 
     /**
+     * Every service with the {@link #leases(String) leases} of its live instances, sorted by service name, as
+     * {@link #snapshot()} gives the instances. The default reads {@link #services()} and then each service; the file
+     * registry reads its directory once.
+     *
+     * @throws UnsupportedOperationException if this registry does not report leases
+     */
+    default Map<String, List<Lease>> leaseSnapshot() {
+        Map<String, List<Lease>> all = new LinkedHashMap<>();
+        for (String service : services()) {
+            List<Lease> leases = leases(service);
+            if (!leases.isEmpty()) {
+                all.put(service, leases);
+            }
+        }
+        return all;
+    }
+
+    /**
      * Calls {@code listener} for every change to the instances of {@code service} from now on: registrations,
      * updates (status or metadata), deregistrations and expiries. Events arrive on a thread of the registry, in order
      * per instance; a listener that throws is logged and keeps receiving events. How soon an event arrives after the
@@ -138,6 +156,24 @@ public interface ServiceRegistry extends AutoCloseable {
                     + "own status (withStatus(UP), say); its maintenance stays in force");
         }
         return instance;
+    }
+
+    /**
+     * Calls {@code listener} with the name of a service soon after it may have gained an instance, whether anyone
+     * watches it or not &mdash; at least once after a service with no live instance gets one &mdash; so that whoever
+     * follows every service (the HTTP server's {@code GET /events}) can {@link #watch} a new one at once instead of
+     * polling {@link #services()}. A name may come more than once, and for services already known. Changes the
+     * registry could not attribute to a service (events lost by the platform, an outage) are not reported: pair
+     * this with an occasional {@link #services()}. Calls arrive on a thread of the registry; the listener must return
+     * quickly, and one that throws is logged and keeps being called.
+     *
+     * @return a subscription; closing it stops the calls
+     * @throws UnsupportedOperationException if this registry cannot report new services (the default): poll
+     *                                       {@link #services()} instead
+     */
+    default Subscription watchServices(Consumer<String> listener) {
+        throw new UnsupportedOperationException("registry " + this + " does not report new services; poll "
+                + "services() instead");
     }
 
     /** Releases the registry's threads and connections. Registrations made through it are left as they are. */

@@ -580,6 +580,51 @@ public abstract class ServiceRegistryContractTest {
                 new RegistryEvent(Type.DEREGISTERED, a));
     }
 
+    // ---- new services
+
+    /** False for a registry that cannot report new services: its {@link ServiceRegistry#watchServices} throws. */
+    protected boolean reportsNewServices() {
+        return true;
+    }
+
+    @Test
+    void watchServices_firstInstanceOfUnwatchedService_isReportedUntilClosed() {
+        List<String> names = new CopyOnWriteArrayList<>();
+        if (!reportsNewServices()) {
+            assertThrows(UnsupportedOperationException.class, () -> registry.watchServices(names::add));
+            return;
+        }
+        Subscription subscription = registry.watchServices(names::add);
+        ServiceRegistry second = secondHandle();
+
+        second.register(instance("billing", "b-1"), TTL);
+
+        await("billing reported").atMost(EVENT_TIMEOUT).until(() -> names.contains("billing"));
+        subscription.close();
+        List<String> later = new CopyOnWriteArrayList<>();
+        registry.watchServices(later::add);
+        second.register(instance("payments", "p-1"), TTL);
+        await("payments reported").atMost(EVENT_TIMEOUT).until(() -> later.contains("payments"));
+        assertThat(names).as("calls after the subscription was closed").doesNotContain("payments");
+    }
+
+    @Test
+    void watchServices_firstInstanceOfWatchedService_isReported() {
+        List<String> names = new CopyOnWriteArrayList<>();
+        if (!reportsNewServices()) {
+            assertThrows(UnsupportedOperationException.class, () -> registry.watchServices(names::add));
+            return;
+        }
+        Recorder events = new Recorder();
+        registry.watch("orders", events);
+        registry.watchServices(names::add);
+
+        secondHandle().register(instance("orders", "o-1"), TTL);
+
+        events.awaitEvent(Type.REGISTERED, "o-1");
+        await("orders reported").atMost(EVENT_TIMEOUT).until(() -> names.contains("orders"));
+    }
+
     /** Records the events it receives, for assertions from the test thread. */
     protected static class Recorder implements Consumer<RegistryEvent> {
         private final List<RegistryEvent> events = new CopyOnWriteArrayList<>();
@@ -867,6 +912,28 @@ public abstract class ServiceRegistryContractTest {
             client.choose("orders", "key-" + i).ifPresent(instance -> ids.add(instance.id()));
         }
         return ids;
+    }
+
+    @Test
+    void leaseSnapshot_everyServiceWithItsLiveLeases_asLeasesAndSnapshotTellThem() {
+        registry.register(instance("orders", "b"), TTL);
+        registry.register(instance("orders", "a"), TTL);
+        registry.register(instance("billing", "x"), TTL);
+        registry.register(instance("gone", "g"), TTL);
+        registry.deregister("gone", "g");
+
+        Map<String, List<Lease>> all = registry.leaseSnapshot();
+
+        assertThat(all.keySet()).containsExactly("billing", "orders");
+        assertThat(all.get("orders")).isEqualTo(registry.leases("orders"));
+        assertThat(all.get("billing")).isEqualTo(registry.leases("billing"));
+        assertThat(all.get("orders")).extracting(lease -> lease.instance().id()).containsExactly("a", "b");
+        assertThat(registry.snapshot()).containsExactly(
+                Map.entry("billing", List.of(instance("billing", "x"))),
+                Map.entry("orders", List.of(instance("orders", "a"), instance("orders", "b"))));
+        advance(TTL.plusMillis(300));
+        assertThat(registry.leaseSnapshot()).isEmpty();
+        assertThat(registry.snapshot()).isEmpty();
     }
 
     @Test

@@ -314,7 +314,9 @@ public final class BeaconServer implements AutoCloseable {
 
         /**
          * How often the registry's service list is read to watch new services (for {@code GET /events} and the event
-         * counters of {@code /metrics}); 50ms..10m, default 2 s.
+         * counters of {@code /metrics}); 50ms..10m, default 2 s. New services a registry reports
+         * ({@link dev.beacon.registry.ServiceRegistry#watchServices}: file, memory) are watched at once; for the
+         * others (Redis) this is how soon they appear.
          */
         public Builder serviceScanInterval(Duration interval) {
             this.serviceScanInterval = ServerSettings.checkServiceScanInterval(interval);

@@ -15,8 +15,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The exact bytes of every JSON body the API sends (the instance shape, its order of fields, compact with a final
- * newline): clients parse these, so a refactoring must not change a byte of them.
+ * The exact bytes of every JSON body the API sends (the seed's bodies of the read routes around the instance shape,
+ * its order of fields, compact with a final newline): clients parse these, so a refactoring must not change a byte
+ * of them.
  */
 class BeaconServerBodiesTest {
 
@@ -58,27 +59,39 @@ class BeaconServerBodiesTest {
         return "{\"service\":\"orders\"," + instance.substring(1);
     }
 
+    private static String withUrl(String instance, String url) {
+        return instance.substring(0, instance.length() - 1) + ",\"url\":\"" + url + "\"}";
+    }
+
     @Test
-    void readBodies_withLeases_areExactlyTheListJsonShapePlusLease() {
+    void readBodies_withLeases_areTheSeedShapesOfTheInstanceShapePlusLease() {
         fill(leased);
         server = new TestServer(BeaconServer.builder(leased));
 
-        assertThat(server.get("/services").body())
-                .isEqualTo("{\"orders\":[" + withLease(A) + "," + withLease(B) + "]}\n");
-        assertThat(server.get("/services/orders").body()).isEqualTo("[" + withLease(A) + "," + withLease(B) + "]\n");
-        assertThat(server.get("/services/orders/instance").body()).isEqualTo(withService(A) + "\n");
+        assertThat(server.get("/services").body()).isEqualTo("{\"services\":[{\"name\":\"orders\",\"instances\":["
+                + withLease(A) + "," + withLease(B) + "]}]}\n");
+        assertThat(server.get("/services/orders").body()).isEqualTo("{\"service_name\":\"orders\",\"instances\":["
+                + withLease(A) + "," + withLease(B) + "]}\n");
+        assertThat(server.get("/services/orders/instance").body())
+                .isEqualTo(withUrl(withService(A), "http://10.0.0.5:8080") + "\n");
+        assertThat(server.get("/services/orders/instance?status=DOWN").body())
+                .isEqualTo(withUrl(withService(B), "http://[::1]:81") + "\n");
         assertThat(server.get("/services/orders/instances/b").body()).isEqualTo(withService(B) + "\n");
         assertThat(server.get("/health").body()).isEqualTo("{\"status\":\"UP\"}\n");
     }
 
     @Test
-    void readBodies_withoutLeases_areExactlyTheListJsonShape() {
+    void readBodies_withoutLeases_areTheSeedShapesOfTheInstanceShape() {
         fill(unleased);
         server = new TestServer(BeaconServer.builder(unleased));
 
-        assertThat(server.get("/services").body()).isEqualTo("{\"orders\":[" + A + "," + B + "]}\n");
-        assertThat(server.get("/services/orders?status=DOWN").body()).isEqualTo("[" + B + "]\n");
-        assertThat(server.get("/services/nobody").body()).isEqualTo("[]\n");
+        assertThat(server.get("/services").body())
+                .isEqualTo("{\"services\":[{\"name\":\"orders\",\"instances\":[" + A + "," + B + "]}]}\n");
+        assertThat(server.get("/services/orders?status=DOWN").body())
+                .isEqualTo("{\"service_name\":\"orders\",\"instances\":[" + B + "]}\n");
+        assertThat(server.get("/services/nobody").body()).isEqualTo("{\"service_name\":\"nobody\",\"instances\":[]}\n");
+        assertThat(server.get("/services/nobody/instance").body())
+                .isEqualTo("{\"error\":\"no instance of 'nobody' matches status=UP\"}\n");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.beacon.server;
 
 import dev.beacon.ServiceInstance;
+import dev.beacon.registry.InMemoryServiceRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +61,7 @@ class BeaconServerEventsTest {
 
         server.put("/services/orders/instances/a", "{\"host\":\"10.0.0.5\",\"port\":8080}");
         stream.await("event: REGISTERED\ndata: {\"service\":\"orders\",\"id\":\"a\",\"host\":\"10.0.0.5\","
-                + "\"port\":8080,\"status\":\"UP\",\"metadata\":{},\"ports\":{}}\n\n");
+                + "\"port\":8080,\"status\":\"UP\",\"metadata\":{},\"ports\":{},\"renewedAt\":\"");
         server.put("/services/orders/instances/a", "{\"host\":\"10.0.0.5\",\"port\":8080,\"status\":\"DOWN\"}");
         stream.await("event: UPDATED\ndata: {\"service\":\"orders\",\"id\":\"a\"");
         server.delete("/services/orders/instances/a", null);
@@ -134,6 +136,27 @@ class BeaconServerEventsTest {
         stream.await("event: REGISTERED\ndata: {\"service\":\"billing\",\"id\":\"b-1\"");
         stream.await("event: REGISTERED\ndata: {\"service\":\"shipping\",\"id\":\"s-1\"");
         assertThat(stream.text()).doesNotContain("\"id\":\"old\"");
+    }
+
+    @Test
+    void allEvents_newServiceReportedByTheRegistry_isStreamedWithinASecondWithoutAScan() {
+        try (InMemoryServiceRegistry reporting = new InMemoryServiceRegistry()) {
+            reporting.register(instance("orders", "old"), Duration.ofMinutes(1));
+            start(BeaconServer.builder(reporting).serviceScanInterval(Duration.ofMinutes(10)));
+            await().atMost(WAIT).until(() -> server.get("/metrics").body().contains("beacon_watched_services 1\n"));
+            Stream stream = open("/events");
+            stream.await(": connected");
+
+            long started = System.nanoTime();
+            reporting.register(instance("shipping", "s-1"), Duration.ofMinutes(1)); // not through the API
+            stream.await("event: REGISTERED\ndata: {\"service\":\"shipping\",\"id\":\"s-1\"");
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+            String data = stream.text().replaceAll("(?s).*\"id\":\"s-1\"", "");
+            Instant renewedAt = Instant.parse(data.replaceAll("(?s).*\"renewedAt\":\"([^\"]+)\".*", "$1"));
+            assertThat(Duration.between(renewedAt, Instant.now()).abs()).isLessThan(Duration.ofSeconds(5));
+            server.close(); // before the registry it serves
+        }
     }
 
     @Test

@@ -49,7 +49,7 @@ class BeaconServerTest {
     }
 
     @Test
-    void getServices_listsEveryServiceWithItsInstancesInTheListJsonShape() {
+    void getServices_listsEveryServiceWithItsInstancesInTheSeedShape() {
         register("orders", "o-1", Status.UP, Map.of("zone", "eu-1"));
         register("orders", "o-2", Status.DOWN, Map.of());
         register("billing", "b-1", Status.UP, Map.of());
@@ -60,8 +60,12 @@ class BeaconServerTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.header("Content-Type")).startsWith("application/json");
         JsonNode json = reply.json();
-        assertThat(json.fieldNames()).toIterable().containsExactly("billing", "orders");
-        JsonNode first = json.get("orders").get(0);
+        assertThat(json.fieldNames()).toIterable().containsExactly("services");
+        JsonNode services = json.get("services");
+        assertThat(services.findValuesAsText("name")).containsExactly("billing", "orders");
+        JsonNode orders = services.get(1);
+        assertThat(orders.fieldNames()).toIterable().containsExactly("name", "instances");
+        JsonNode first = orders.get("instances").get(0);
         assertThat(first.fieldNames()).toIterable()
                 .containsExactly("id", "host", "port", "status", "metadata", "ports");
         assertThat(first.get("id").asText()).isEqualTo("o-1");
@@ -69,17 +73,18 @@ class BeaconServerTest {
         assertThat(first.get("status").asText()).isEqualTo("UP");
         assertThat(first.get("metadata").get("zone").asText()).isEqualTo("eu-1");
         assertThat(first.get("ports").get("admin").asInt()).isEqualTo(9090);
-        assertThat(json.get("orders").get(1).get("status").asText()).isEqualTo("DOWN");
+        assertThat(orders.get("instances").get(1).get("status").asText()).isEqualTo("DOWN");
     }
 
     @Test
-    void getServices_emptyRegistry_isAnEmptyObject() {
+    void getServices_emptyRegistry_isAnEmptyList() {
         TestServer server = start();
 
         TestServer.Reply reply = server.get("/services/");
 
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.json().size()).isZero();
+        assertThat(reply.json().get("services").isArray()).isTrue();
+        assertThat(reply.json().get("services").size()).isZero();
     }
 
     @Test
@@ -102,14 +107,15 @@ class BeaconServerTest {
     }
 
     @Test
-    void getService_unknownService_isAnEmptyArray() {
+    void getService_unknownService_hasNoInstances() {
         TestServer server = start();
 
         TestServer.Reply reply = server.get("/services/nobody");
 
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.json().isArray()).isTrue();
-        assertThat(reply.json().size()).isZero();
+        assertThat(reply.json().get("service_name").asText()).isEqualTo("nobody");
+        assertThat(reply.json().get("instances").isArray()).isTrue();
+        assertThat(reply.json().get("instances").size()).isZero();
     }
 
     @Test
@@ -547,7 +553,7 @@ class BeaconServerTest {
     private static List<String> ids(TestServer.Reply reply) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
-        reply.json().forEach(node -> ids.add(node.get("id").asText()));
+        reply.json().get("instances").forEach(node -> ids.add(node.get("id").asText()));
         return ids;
     }
 

@@ -21,6 +21,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,14 +36,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard of {@code beacon serve} in a real headless Chromium (Debian's chromium and chromedriver; no browser
- * download): it lists the live instances, updates without a reload when an instance registers and when one is
- * killed, and shows hostile metadata as inert text. The {@code serve} JVM and the agent app run on every JDK of
+ * download): it lists the live instances, updates without a reload when an instance registers (through the agent, or
+ * the API: with the age of its last heartbeat) and when one is killed, and shows hostile metadata as inert text. The {@code serve} JVM and the agent app run on every JDK of
  * {@link Jdks#all()}, without a warning. Saves a screenshot (on the test's own JDK) to {@code docs/dashboard.png}.
  */
 class DashboardIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @TempDir
     Path temp;
@@ -51,9 +55,7 @@ class DashboardIT {
     @ParameterizedTest
     @MethodSource("jdks")
     void dashboard_listsUpdatesLiveAndKeepsMetadataInert(Path java) throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        Prerequisite.require(present, "DashboardIT needs Debian's chromium and chromium-driver (apt-get install "
-                + "chromium chromium-driver)", "beacon.browser.required");
+        requireBrowser();
         Path dir = temp.resolve("registry");
         String registry = "file:" + dir;
         int port;
@@ -87,6 +89,18 @@ class DashboardIT {
                         .isEqualTo(true);
                 assertThat(browser.findElements(By.cssSelector("section[data-service='evil'] img"))).isEmpty();
 
+                // an instance registered through the API appears without a reload, with its last heartbeat's age
+                HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + port + "/services/api/instances/api-1"))
+                        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                                "{\"host\":\"127.0.0.1\",\"port\":7001,\"ttl\":\"5m\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+                wait.until(b -> !b.findElements(By.cssSelector("tr[data-id='api-1']")).isEmpty());
+                assertThat(browser.findElement(By.cssSelector("tr[data-id='api-1']")).getText())
+                        .as("age of the last heartbeat of an instance registered through the API")
+                        .containsPattern("\\d+ s");
+
                 // an app started with the agent appears without a reload...
                 try (JavaProcess app = JavaProcess.start(java, List.of("-javaagent:"
                         + AgentIT.AGENT_JAR.toAbsolutePath() + "=service=orders,ttl=2s,registry=" + registry,
@@ -116,11 +130,18 @@ class DashboardIT {
         }
     }
 
-    private static String text(WebDriver browser) {
+    /** Chromium and its driver, or a failure or skip as {@link Prerequisite} decides. */
+    static void requireBrowser() {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        Prerequisite.require(present, "the dashboard tests need Debian's chromium and chromium-driver (apt-get "
+                + "install chromium chromium-driver)", "beacon.browser.required");
+    }
+
+    static String text(WebDriver browser) {
         return browser.findElement(By.tagName("main")).getText();
     }
 
-    private static WebDriver browser() {
+    static WebDriver browser() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

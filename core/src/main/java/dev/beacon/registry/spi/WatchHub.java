@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The listeners of a registry's watches and the one daemon thread that delivers their events, in order. The thread
- * starts with the first event and ends when the hub is closed. Thread-safe.
+ * The listeners of a registry's watches (of one service's events, and of {@linkplain #addServiceListener new
+ * services}) and the one daemon thread that delivers their calls, in order. The thread starts with the first event
+ * and ends when the hub is closed. Thread-safe.
  */
 public final class WatchHub implements AutoCloseable {
 
@@ -26,6 +27,7 @@ public final class WatchHub implements AutoCloseable {
 
     private final String threadName;
     private final Map<String, CopyOnWriteArrayList<Consumer<RegistryEvent>>> listeners = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Consumer<String>> serviceListeners = new CopyOnWriteArrayList<>();
     private volatile ExecutorService executor;
     private volatile boolean closed;
 
@@ -78,6 +80,38 @@ public final class WatchHub implements AutoCloseable {
         });
     }
 
+    /**
+     * Adds a listener of {@link #publishService service names}, for
+     * {@link dev.beacon.registry.ServiceRegistry#watchServices}; the returned subscription removes it.
+     */
+    public Subscription addServiceListener(Consumer<String> listener) {
+        serviceListeners.add(listener);
+        return () -> serviceListeners.remove(listener);
+    }
+
+    public boolean hasServiceListeners() {
+        return !serviceListeners.isEmpty();
+    }
+
+    /**
+     * Queues a call of every service listener with {@code service} (a service that may have gained an instance);
+     * returns at once, and does nothing when there is no service listener.
+     */
+    public void publishService(String service) {
+        if (serviceListeners.isEmpty() || closed) {
+            return;
+        }
+        executor().execute(() -> {
+            for (Consumer<String> listener : serviceListeners) {
+                try {
+                    listener.accept(service);
+                } catch (RuntimeException e) {
+                    log.warn("registry service listener failed on {}; it keeps being called", service, e);
+                }
+            }
+        });
+    }
+
     /** Runs {@code action} on the delivery thread, after every event published before it. */
     public void runInOrder(Runnable action) {
         if (!closed) {
@@ -104,6 +138,7 @@ public final class WatchHub implements AutoCloseable {
     public void close() {
         closed = true;
         listeners.clear();
+        serviceListeners.clear();
         ExecutorService current = executor;
         if (current != null) {
             current.shutdown();

@@ -32,6 +32,12 @@ abstract class RedisContract extends ServiceRegistryContractTest {
         return keyspace.openAgain();
     }
 
+    /** Redis publishes changes per service only: new services are found by listing them. */
+    @Override
+    protected boolean reportsNewServices() {
+        return false;
+    }
+
     @Override
     protected void advance(Duration duration) {
         try {

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,7 @@ import java.util.function.Function;
 
 /**
  * The Server-Sent Events routes: {@code GET /services/{name}/events} (from a watch of that service) and
- * {@code GET /events} (every service the {@link ServiceWatcher} watches). At most {@code maxEventStreams} are open
+ * {@code GET /events} (every service the {@link ServiceWatcher} watches: one connection for a whole dashboard). At most {@code maxEventStreams} are open
  * at once (more get 503); each write has the write timeout. Thread-safe.
  */
 final class EventRoutes {
@@ -35,6 +36,7 @@ final class EventRoutes {
     private final int maxStreams;
     private final Semaphore slots;
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
+    private final Clock clock = Clock.systemUTC();
 
     EventRoutes(ServiceRegistry registry, ServiceWatcher watcher, ServerSettings settings, Deadlines deadlines) {
         this.registry = registry;
@@ -49,7 +51,8 @@ final class EventRoutes {
     /** The events of one service, from a watch of its own. */
     Reply serviceEvents(RequestTarget target, String service, HttpExchange exchange) {
         target.allowOnly(Set.of(), null);
-        return stream(exchange, stream -> registry.watch(service, stream::offer));
+        return stream(exchange, stream -> registry.watch(service,
+                event -> stream.offer(StreamedEvent.received(event, clock.instant()))));
     }
 
     /** The events of every watched service. */

@@ -1,8 +1,5 @@
 package dev.beacon.server.internal;
 
-import dev.beacon.json.InstanceJson;
-import dev.beacon.registry.RegistryEvent;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -13,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Server-Sent Events stream: registry events are queued by the registry's listener thread (never blocking it)
- * and written by the stream's own thread as {@code event: REGISTERED} / {@code data: {instance}}, with a comment
+ * and written by the stream's own thread as {@code event: REGISTERED} / {@code data: {instance}} (the
+ * {@link StreamedEvent#json() instance with its service and lease time}), with a comment
  * line as keep-alive whenever nothing happened for a while. A client that went away is noticed at the next write,
  * keep-alives included; a client that stops reading is cut off by the write deadline; a client that falls more than
  * {@code capacity} events behind is disconnected (EventSource reconnects by itself). Thread-safe.
@@ -32,7 +30,7 @@ final class EventStream {
     }
 
     /** Queues {@code event}; called by the registry's listener thread, returns at once. */
-    public void offer(RegistryEvent event) {
+    public void offer(StreamedEvent event) {
         if (overflowed) {
             return;
         }
@@ -72,9 +70,9 @@ final class EventStream {
                 writer.write(out, ": keep-alive\n\n");
             } else {
                 pending.decrementAndGet();
-                RegistryEvent event = (RegistryEvent) next;
-                writer.write(out, "event: " + event.type().name() + "\ndata: "
-                        + Json.line(InstanceJson.withService(event.instance())) + "\n\n");
+                StreamedEvent event = (StreamedEvent) next;
+                writer.write(out, "event: " + event.event().type().name() + "\ndata: " + Json.line(event.json())
+                        + "\n\n");
             }
         }
     }

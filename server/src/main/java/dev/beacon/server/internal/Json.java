@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * How the HTTP API writes JSON: compact maps and lists of JDK values. An instance has {@link InstanceJson}'s shape,
- * the command line's; a listed one adds its lease where the registry reports leases. Request bodies are read by
+ * the command line's; a listed one adds its lease where the registry reports leases, a picked one its URL. Request bodies are read by
  * {@link JsonBodyParser}. Thread-safe.
  */
 final class Json {
@@ -44,6 +44,24 @@ final class Json {
             instance.put("expiresAt", lease.expiresAt().toString());
             return instance;
         }).toList();
+    }
+
+    /**
+     * A picked instance: with its service first, and its primary port's {@code "url"}, {@code http://host:port}
+     * (IPv6 literals in brackets: {@code http://[::1]:8080}).
+     */
+    public static Map<String, Object> picked(ServiceInstance instance) {
+        Map<String, Object> picked = InstanceJson.withService(instance);
+        picked.put("url", url(instance));
+        return picked;
+    }
+
+    private static String url(ServiceInstance instance) {
+        try {
+            return instance.uri("http").toString();
+        } catch (IllegalArgumentException notUriHost) {
+            return "http://" + instance.address(); // a host name a URI cannot hold, such as one with '_'
+        }
     }
 
     public static Map<String, Object> error(String message) {

@@ -1,22 +1,28 @@
 package dev.beacon.server.internal;
 
 import dev.beacon.ServiceInstance;
+import dev.beacon.registry.Lease;
 import dev.beacon.registry.RegistryEvent;
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.Subscription;
 import dev.beacon.support.DaemonThreads;
+import dev.beacon.support.Durations;
 import dev.beacon.support.WarnOnce;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,11 +30,13 @@ import java.util.function.Consumer;
 
 /**
  * Watches every service of the registry, for the event counters of {@code /metrics} and the all-services stream of
- * {@code GET /events}. A registry can only watch named services, so a {@link #scan()} (run periodically on one
- * daemon thread once {@link #startScanning started}) lists the services and watches the new ones; registrations
- * through the API watch their service at once. The instances a service already has when a scan first sees it (after
- * the first scan) are announced as {@code REGISTERED}: they registered between scans, unseen. At most
- * {@code maxServices} services are watched. Thread-safe.
+ * {@code GET /events}. A registry can only watch named services, so new services are found three ways: the registry
+ * reports them where it can ({@link ServiceRegistry#watchServices}: the file and memory registries, within
+ * milliseconds), registrations through the API watch their service at once, and a {@link #scan()} lists the services
+ * now and then (the only way for Redis, and a safety net for the others). Once {@link #startScanning started}, one
+ * daemon thread runs the scans and the watches of reported services. The instances a service already has when it is
+ * first watched (after the first scan) are announced as {@code REGISTERED}, with their leases' time: they registered
+ * before the watch began. At most {@code maxServices} services are watched. Thread-safe.
  */
 final class ServiceWatcher implements AutoCloseable {
 
@@ -38,26 +46,67 @@ final class ServiceWatcher implements AutoCloseable {
 
     private final ServiceRegistry registry;
     private final int maxServices;
+    private final Clock clock;
     private final Map<String, Subscription> watches = new ConcurrentHashMap<>();
     private final Map<String, EnumMap<RegistryEvent.Type, LongAdder>> counts = new ConcurrentHashMap<>();
-    private final List<Consumer<RegistryEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<StreamedEvent>> listeners = new CopyOnWriteArrayList<>();
+    /** Services the registry reported and the watcher's thread has yet to watch. */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final WarnOnce warnings = new WarnOnce(log);
-    private ScheduledExecutorService scanner; // guarded by this
+    private volatile ScheduledExecutorService thread; // written under this
+    private Subscription newServices = () -> { };    // guarded by this
     private volatile boolean scanned;
     private volatile boolean closed;
 
     ServiceWatcher(ServiceRegistry registry, int maxServices) {
-        this.registry = registry;
-        this.maxServices = maxServices;
+        this(registry, maxServices, Clock.systemUTC());
     }
 
-    /** Scans now and then every {@code interval} (after each scan ends), until {@link #close()}. */
+    /** @param clock stamps the registrations and updates streamed ({@link StreamedEvent#received}) */
+    ServiceWatcher(ServiceRegistry registry, int maxServices, Clock clock) {
+        this.registry = registry;
+        this.maxServices = maxServices;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts the watcher's thread: it follows the services the registry reports as new (where it can), scans now,
+     * and scans again every {@code interval} (after each scan ends), until {@link #close()}.
+     */
     synchronized void startScanning(Duration interval) {
-        if (closed || scanner != null) {
-            throw new IllegalStateException("the service scan starts once, before close");
+        if (closed || thread != null) {
+            throw new IllegalStateException("the service watcher starts once, before close");
         }
-        scanner = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("beacon-http-service-scan"));
-        scanner.scheduleWithFixedDelay(this::scan, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("beacon-http-service-scan"));
+        thread.scheduleWithFixedDelay(this::scan, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            newServices = registry.watchServices(this::reported);
+        } catch (UnsupportedOperationException e) {
+            log.debug("registry {} does not report new services; a scan every {} finds them", registry,
+                    Durations.format(interval));
+        } catch (RuntimeException e) {
+            log.warn("registry {} cannot report new services ({}); a scan every {} finds them", registry,
+                    e.toString(), Durations.format(interval));
+        }
+    }
+
+    /** A service the registry reports as maybe new: watched on the watcher's thread unless it is already. */
+    private void reported(String service) {
+        if (closed || watches.containsKey(service) || !reported.add(service)) {
+            return;
+        }
+        try {
+            thread.execute(() -> {
+                reported.remove(service);
+                try {
+                    watch(service);
+                } catch (RuntimeException e) {
+                    log.debug("watching the new service {} failed; the next scan retries", service, e);
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            reported.remove(service);
+        }
     }
 
     /** Watches every service the registry lists that is not watched yet. Logs (once per outage) and carries on. */
@@ -97,27 +146,45 @@ final class ServiceWatcher implements AutoCloseable {
             watches.put(service, registry.watch(service, this::onEvent));
         }
         if (scanned) {
-            for (ServiceInstance instance : registry.instances(service)) {
-                onEvent(new RegistryEvent(RegistryEvent.Type.REGISTERED, instance));
+            for (StreamedEvent present : present(service)) {
+                deliver(present);
             }
         }
     }
 
+    /** The live instances of {@code service} as registrations, with their leases' time where the registry has it. */
+    private List<StreamedEvent> present(String service) {
+        Optional<List<Lease>> leases = ReadRoutes.leases(registry, service);
+        if (leases.isPresent()) {
+            return leases.get().stream().map(StreamedEvent::registered).toList();
+        }
+        return registry.instances(service).stream()
+                .map(instance -> new StreamedEvent(new RegistryEvent(RegistryEvent.Type.REGISTERED, instance),
+                        Optional.empty()))
+                .toList();
+    }
+
     private void onEvent(RegistryEvent event) {
-        counts.computeIfAbsent(event.instance().service(), s -> {
+        deliver(StreamedEvent.received(event, clock.instant()));
+    }
+
+    private void deliver(StreamedEvent streamed) {
+        RegistryEvent event = streamed.event();
+        ServiceInstance instance = event.instance();
+        counts.computeIfAbsent(instance.service(), s -> {
             EnumMap<RegistryEvent.Type, LongAdder> byType = new EnumMap<>(RegistryEvent.Type.class);
             for (RegistryEvent.Type type : RegistryEvent.Type.values()) {
                 byType.put(type, new LongAdder());
             }
             return byType;
         }).get(event.type()).increment();
-        for (Consumer<RegistryEvent> listener : listeners) {
-            listener.accept(event);
+        for (Consumer<StreamedEvent> listener : listeners) {
+            listener.accept(streamed);
         }
     }
 
     /** Receives the events of every watched service until the returned subscription is closed; must not block. */
-    Subscription subscribe(Consumer<RegistryEvent> listener) {
+    Subscription subscribe(Consumer<StreamedEvent> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }
@@ -140,21 +207,24 @@ final class ServiceWatcher implements AutoCloseable {
         return watches.size();
     }
 
-    /** Stops the scan and closes every watch. Idempotent. */
+    /** Stops the watcher's thread and closes the report of new services and every watch. Idempotent. */
     @Override
     public synchronized void close() {
         closed = true;
-        if (scanner != null) {
-            scanner.shutdownNow();
+        if (thread != null) {
+            thread.shutdownNow();
         }
-        watches.forEach((service, subscription) -> {
-            try {
-                subscription.close();
-            } catch (RuntimeException e) {
-                log.warn("closing the watch of {} failed", service, e);
-            }
-        });
+        close("the report of new services", newServices);
+        watches.forEach((service, subscription) -> close("the watch of " + service, subscription));
         watches.clear();
         listeners.clear();
+    }
+
+    private static void close(String what, Subscription subscription) {
+        try {
+            subscription.close();
+        } catch (RuntimeException e) {
+            log.warn("closing {} failed", what, e);
+        }
     }
 }

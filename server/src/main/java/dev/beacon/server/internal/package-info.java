@@ -7,8 +7,8 @@
  * <ul>
  *   <li>{@code ReadRoutes}: lookups, filtered by {@code InstanceQuery}, picked by {@code InstancePicker};</li>
  *   <li>{@code RegistrationRoutes}: register ({@code RegistrationRequest}), heartbeat, deregister;</li>
- *   <li>{@code EventRoutes}: Server-Sent Events ({@code EventStream}), all services through the
- *       {@code ServiceWatcher};</li>
+ *   <li>{@code EventRoutes}: Server-Sent Events ({@code EventStream} of {@code StreamedEvent}s), all services
+ *       through the {@code ServiceWatcher};</li>
  *   <li>{@code HealthRoute}, {@code MetricsRoute} ({@code Metrics}) and {@code DashboardRoute}.</li>
  * </ul>
  * Routes answer with a {@code Reply} or throw an {@code HttpError}; bodies are written by {@code Json} (instances in

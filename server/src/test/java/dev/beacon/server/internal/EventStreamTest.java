@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,13 +19,15 @@ class EventStreamTest {
 
     private static final EventStream.Writer WRITER = (out, text) -> out.write(text.getBytes(StandardCharsets.UTF_8));
 
-    private static RegistryEvent event(RegistryEvent.Type type, String id) {
-        return new RegistryEvent(type, ServiceInstance.builder("orders").id(id).host("h").port(1)
-                .metadata("note", "line1\nline2").build());
+    private static final Instant RECEIVED = Instant.parse("2030-01-02T03:04:05.678Z");
+
+    private static StreamedEvent event(RegistryEvent.Type type, String id) {
+        return StreamedEvent.received(new RegistryEvent(type, ServiceInstance.builder("orders").id(id).host("h")
+                .port(1).metadata("note", "line1\nline2").build()), RECEIVED);
     }
 
     @Test
-    void run_writesQueuedEventsAsSseUntilEnd() throws IOException {
+    void run_writesQueuedEventsAsSseUntilEnd_registrationsWithTheirLeaseTime() throws IOException {
         EventStream stream = new EventStream(10);
         stream.offer(event(RegistryEvent.Type.REGISTERED, "a"));
         stream.offer(event(RegistryEvent.Type.EXPIRED, "a"));
@@ -35,7 +38,8 @@ class EventStreamTest {
 
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("retry: 2000\n: connected\n\n"
                 + "event: REGISTERED\ndata: {\"service\":\"orders\",\"id\":\"a\",\"host\":\"h\",\"port\":1,"
-                + "\"status\":\"UP\",\"metadata\":{\"note\":\"line1\\nline2\"},\"ports\":{}}\n\n"
+                + "\"status\":\"UP\",\"metadata\":{\"note\":\"line1\\nline2\"},\"ports\":{},"
+                + "\"renewedAt\":\"2030-01-02T03:04:05.678Z\"}\n\n"
                 + "event: EXPIRED\ndata: {\"service\":\"orders\",\"id\":\"a\",\"host\":\"h\",\"port\":1,"
                 + "\"status\":\"UP\",\"metadata\":{\"note\":\"line1\\nline2\"},\"ports\":{}}\n\n");
     }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -254,6 +255,35 @@ public final class EntryFiles {
             }
         }
         return live;
+    }
+
+    /**
+     * The live entries of every service, by service name (sorted) and id (in no particular order): one pass over
+     * the directory, where {@link #readService} per service would list it once per service.
+     */
+    public Map<String, Map<String, Entry>> readAll() {
+        Map<String, Map<String, Entry>> all = new TreeMap<>();
+        long now = clock.millis();
+        for (Path file : list("*" + SUFFIX)) {
+            Entry entry = Name.parse(file.getFileName().toString()) == null ? null : readLive(file, now);
+            if (entry != null) {
+                all.computeIfAbsent(entry.instance().service(), s -> new LinkedHashMap<>())
+                        .put(entry.instance().id(), entry);
+            }
+        }
+        return all;
+    }
+
+    /** The services the entry files are named for, live or not, without reading the files. */
+    public Set<String> namedServices() {
+        Set<String> names = new TreeSet<>();
+        for (Path file : list("*" + SUFFIX)) {
+            Name name = Name.parse(file.getFileName().toString());
+            if (name != null) {
+                names.add(name.service());
+            }
+        }
+        return names;
     }
 
     /** The names of the services with at least one live entry, sorted. Also deletes stale temporary files. */

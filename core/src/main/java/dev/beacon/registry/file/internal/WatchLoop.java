@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * entry as soon as the directory reports a change to its file, re-reads everything when the directory reports that
  * events were lost or that it was created, deleted or replaced, checks each lease at its deadline (an expiry changes
  * no file), and re-reads every watched service every {@value #RESCAN_MILLIS} ms as a safety net. Where changes cannot
- * be pushed it re-reads every watched service every poll interval instead.
+ * be pushed it re-reads every watched service every poll interval instead. Each full read also tells the service
+ * listeners of the services nobody watches.
  */
 public final class WatchLoop implements AutoCloseable {
 
@@ -70,6 +71,7 @@ public final class WatchLoop implements AutoCloseable {
                 }
                 if (changes.rescan()) {
                     watched.rescanAll();
+                    watched.announceUnwatched();
                 } else {
                     for (String fileName : changes.fileNames()) {
                         Name name = Name.parse(fileName);
@@ -82,6 +84,7 @@ public final class WatchLoop implements AutoCloseable {
                     nextRescan = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(rescanMillis());
                     events.recheck();
                     watched.rescanAll();
+                    watched.announceUnwatched();
                 }
                 watched.expireDue();
                 recovered();

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * date after a fresh read: one entry's file ({@link #refresh}), a whole service ({@link #rescan}), or the entries
  * whose lease deadline has passed ({@link #expireDue}). Because every event is the difference between what was told
  * and what is read now, the listeners always end up with the directory's current state, whatever was missed or
- * coalesced on the way (a change made and undone between two reads is not reported).
+ * coalesced on the way (a change made and undone between two reads is not reported). The service listeners of the
+ * hub hear of every new entry of a watched service and of every changed file of another service.
  *
  * <p>Thread-safe: reads and the events they cause happen under this object's lock, so a subscription's first
  * snapshot and the watch thread's reads are ordered, and events are published in the order of the reads.
@@ -80,10 +81,14 @@ public final class WatchedServices {
         return seen.containsKey(service);
     }
 
-    /** Re-reads the entry file {@code name} of a watched service (a no-op for other services). */
+    /**
+     * Re-reads the entry file {@code name} of a watched service; for another service, only tells the service
+     * listeners that it changed (it may be new).
+     */
     public synchronized void refresh(Name name) {
         Map<String, Entry> known = seen.get(name.service());
         if (known == null) {
+            hub.publishService(name.service());
             return;
         }
         long now = clock.millis();
@@ -94,6 +99,21 @@ public final class WatchedServices {
     public synchronized void rescanAll() {
         for (String service : List.copyOf(seen.keySet())) {
             rescan(service);
+        }
+    }
+
+    /**
+     * Tells the service listeners of every service with an entry file that nobody watches (after changes that name
+     * no file, and on every periodic read: a watched service's new instances are told by its own reads).
+     */
+    public synchronized void announceUnwatched() {
+        if (!hub.hasServiceListeners()) {
+            return;
+        }
+        for (String service : files.namedServices()) {
+            if (!seen.containsKey(service)) {
+                hub.publishService(service);
+            }
         }
     }
 
@@ -149,6 +169,7 @@ public final class WatchedServices {
             schedule(live);
             if (old == null) {
                 hub.publish(new RegistryEvent(RegistryEvent.Type.REGISTERED, live.instance()));
+                hub.publishService(name.service());
             } else if (!old.instance().equals(live.instance())) {
                 hub.publish(new RegistryEvent(RegistryEvent.Type.UPDATED, live.instance()));
             }
