@@ -37,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The dashboard of {@code beacon serve} in a real headless Chromium (Debian's chromium and chromedriver; no browser
  * download): it lists the live instances, updates without a reload when an instance registers (through the agent, or
- * the API: with the age of its last heartbeat) and when one is killed, and shows hostile metadata as inert text. The {@code serve} JVM and the agent app run on every JDK of
- * {@link Jdks#all()}, without a warning. Saves a screenshot (on the test's own JDK) to {@code docs/dashboard.png}.
+ * the API: with the age of its last heartbeat) and when one is killed, and shows hostile metadata as inert text. The
+ * {@code serve} JVM and the agent app run on every JDK of {@link Jdks#all()}, without a warning. Saves a screenshot
+ * (on the test's own JDK) to {@code docs/dashboard.png}.
  */
 class DashboardIT {
 

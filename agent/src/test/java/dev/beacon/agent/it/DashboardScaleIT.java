@@ -43,7 +43,7 @@ class DashboardScaleIT {
     private static final Duration SHOWN_WITHIN = Duration.ofSeconds(1);
     private static final Duration FIRST_RENDER_TARGET = Duration.ofSeconds(1);
     /** What the first render must not exceed even on a busy shared machine (the CI machine runs one test at a time). */
-    private static final Duration FIRST_RENDER_BOUND = Duration.ofSeconds(5);
+    private static final Duration FIRST_RENDER_BOUND = Duration.ofSeconds(3);
     private static final Duration LEASE = Duration.ofMinutes(10);
 
     @TempDir

@@ -20,8 +20,9 @@ import java.util.function.Function;
 
 /**
  * The Server-Sent Events routes: {@code GET /services/{name}/events} (from a watch of that service) and
- * {@code GET /events} (every service the {@link ServiceWatcher} watches: one connection for a whole dashboard). At most {@code maxEventStreams} are open
- * at once (more get 503); each write has the write timeout. Thread-safe.
+ * {@code GET /events} (every service the {@link ServiceWatcher} watches: one connection for a whole dashboard). At
+ * most {@code maxEventStreams} are open at once (more get 503); each write has the write timeout. Registrations and
+ * updates carry their lease's time ({@link StreamedEvent}). Thread-safe.
  */
 final class EventRoutes {
 

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * How the HTTP API writes JSON: compact maps and lists of JDK values. An instance has {@link InstanceJson}'s shape,
- * the command line's; a listed one adds its lease where the registry reports leases, a picked one its URL. Request bodies are read by
- * {@link JsonBodyParser}. Thread-safe.
+ * the command line's; a listed one adds its lease where the registry reports leases, a picked one its URL. Request
+ * bodies are read by {@link JsonBodyParser}. Thread-safe.
  */
 final class Json {
 

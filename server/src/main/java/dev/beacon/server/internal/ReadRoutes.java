@@ -17,9 +17,10 @@ import java.util.function.Predicate;
 /**
  * The lookups, in the bodies the seed's API defines: {@code GET /services}
  * ({@code {"services": [{"name", "instances": [...]}, ...]}}), {@code GET /services/{name}}
- * ({@code {"service_name", "instances": [...]}}, filtered by {@link InstanceQuery}), {@code GET /services/{name}/instance}
- * (one instance picked by a balancing strategy, with its {@code "url"}) and {@code GET /services/{name}/instances/{id}}.
- * Listed instances carry their lease where the registry reports leases. Thread-safe.
+ * ({@code {"service_name", "instances": [...]}}, filtered by {@link InstanceQuery}),
+ * {@code GET /services/{name}/instance} (one instance picked by a balancing strategy, with its {@code "url"}) and
+ * {@code GET /services/{name}/instances/{id}}. Listed instances carry their lease where the registry reports leases.
+ * Thread-safe.
  */
 final class ReadRoutes {
 
