@@ -5,6 +5,7 @@ import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
+import dev.beacon.registry.MaintenanceRequest;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -89,6 +90,19 @@ class DashboardIT {
                 assertThat(((JavascriptExecutor) browser).executeScript("return window.__xss === undefined"))
                         .isEqualTo(true);
                 assertThat(browser.findElements(By.cssSelector("section[data-service='evil'] img"))).isEmpty();
+
+                // an instance put in maintenance shows it, with who and why, without a reload; lifted, it is UP again
+                files.startMaintenance("payments", "pay-1",
+                        MaintenanceRequest.lasting("kernel upgrade", "alice", Duration.ofMinutes(30)));
+                wait.until(b -> b.findElement(By.cssSelector("tr[data-id='pay-1']")).getText()
+                        .contains("MAINTENANCE"));
+                assertThat(browser.findElement(By.cssSelector("tr[data-id='pay-1']")).getText())
+                        .contains("kernel upgrade", "by alice", "since ", "until ");
+                files.endMaintenance("payments", "pay-1");
+                wait.until(b -> {
+                    String shown = b.findElement(By.cssSelector("tr[data-id='pay-1']")).getText();
+                    return shown.contains("UP") && !shown.contains("kernel upgrade");
+                });
 
                 // an instance registered through the API appears without a reload, with its last heartbeat's age
                 HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
