@@ -263,12 +263,27 @@ public final class EntryFiles {
      */
     public Map<String, Map<String, Entry>> readAll() {
         Map<String, Map<String, Entry>> all = new TreeMap<>();
+        List<Path> maintenanceFiles = new ArrayList<>();
         long now = clock.millis();
-        for (Path file : list("*" + SUFFIX)) {
-            Entry entry = Name.parse(file.getFileName().toString()) == null ? null : readLive(file, now);
+        for (Path file : list("*@*")) { // one listing for both kinds of file
+            String fileName = file.getFileName().toString();
+            if (fileName.endsWith(MAINTENANCE_SUFFIX)) {
+                maintenanceFiles.add(file);
+                continue;
+            }
+            Entry entry = fileName.endsWith(SUFFIX) && Name.parse(fileName) != null ? readLive(file, now) : null;
             if (entry != null) {
                 all.computeIfAbsent(entry.instance().service(), s -> new LinkedHashMap<>())
                         .put(entry.instance().id(), entry);
+            }
+        }
+        for (Path file : maintenanceFiles) {
+            Name name = Name.parse(file.getFileName().toString());
+            Map<String, Entry> service = name == null ? null : all.get(name.service());
+            Entry entry = service == null ? null : service.get(name.id());
+            Optional<Maintenance> inForce = entry == null ? Optional.empty() : readMaintenance(file, now);
+            if (inForce.isPresent()) {
+                service.put(name.id(), entry.shownIn(inForce.get()));
             }
         }
         return all;
