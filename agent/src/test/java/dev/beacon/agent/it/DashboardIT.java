@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -94,12 +95,16 @@ class DashboardIT {
                 // an instance put in maintenance shows it, with who and why, without a reload; lifted, it is UP again
                 files.startMaintenance("payments", "pay-1",
                         MaintenanceRequest.lasting("kernel upgrade", "alice", Duration.ofMinutes(30)));
-                wait.until(b -> b.findElement(By.cssSelector("tr[data-id='pay-1']")).getText()
-                        .contains("MAINTENANCE"));
-                assertThat(browser.findElement(By.cssSelector("tr[data-id='pay-1']")).getText())
-                        .contains("kernel upgrade", "by alice", "since ", "until ");
+                // (the page replaces a service's rows when it changes: a row found just before may be gone)
+                WebDriverWait rows = new WebDriverWait(browser, Duration.ofSeconds(15));
+                rows.ignoring(StaleElementReferenceException.class);
+                rows.until(b -> {
+                    String shown = b.findElement(By.cssSelector("tr[data-id='pay-1']")).getText();
+                    return shown.contains("MAINTENANCE") && shown.contains("kernel upgrade")
+                            && shown.contains("by alice") && shown.contains("since ") && shown.contains("until ");
+                });
                 files.endMaintenance("payments", "pay-1");
-                wait.until(b -> {
+                rows.until(b -> {
                     String shown = b.findElement(By.cssSelector("tr[data-id='pay-1']")).getText();
                     return shown.contains("UP") && !shown.contains("kernel upgrade");
                 });
