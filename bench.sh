@@ -2,7 +2,7 @@
 # Runs Beacon's benchmark harnesses, prints their Markdown reports and writes them into BENCHMARKS.md
 # (between the <!-- NAME:begin --> and <!-- NAME:end --> markers), so the page only holds measured numbers; the plots
 # go to docs/bench/.
-#   ./bench.sh [--quick]               everything below, in this order (about 27 minutes on 2 busy cores; --quick 7)
+#   ./bench.sh [--quick]               everything below, in this order (about 35 minutes on 2 busy cores; --quick 7)
 #   ./bench.sh all [--quick]           the same
 #   ./bench.sh propagation [--quick]   registration, graceful stop and crash reaching clients: Beacon (file, Redis)
 #                                      side by side with Curator's service discovery on ZooKeeper; latency CDF plots

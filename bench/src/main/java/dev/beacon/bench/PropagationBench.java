@@ -34,7 +34,7 @@ public final class PropagationBench {
             throw new IllegalStateException("the agent jar " + agentJar + " is missing: build it first (mvn -pl agent "
                     + "-am package -DskipTests)");
         }
-        int jvms = smoke ? 1 : quick ? 5 : 20;
+        int jvms = smoke ? 1 : quick ? 5 : 100; // 100 graceful stops per registry: the p99 is a p99, not the max of a few
         int rebinds = smoke ? 1 : quick ? 4 : 5;
         int shortCrashes = smoke ? 1 : quick ? 4 : 12;
         int defaultCrashes = smoke ? 0 : quick ? 2 : 4;
