@@ -13,13 +13,19 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,6 +63,8 @@ public final class EntryFiles {
     private static final long STALE_TEMP_MILLIS = 60_000;
     private static final int MAX_ENTRY_BYTES = 256 * 1024;
     private static final int LOCK_STRIPES = 64;
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** The service and id an entry file (or a maintenance file) is named for. */
     public record Name(String service, String id) {
@@ -440,14 +448,13 @@ public final class EntryFiles {
         Path temp = tempFor(target);
         try {
             try {
-                createPrivateFile(temp);
+                writePrivateFile(temp, bytes);
             } catch (NoSuchFileException e) {
                 // The directory was deleted since it was checked: create and check it again.
                 directory.forget();
                 ensureDirectory();
-                createPrivateFile(temp);
+                writePrivateFile(temp, bytes);
             }
-            Files.write(temp, bytes);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -469,11 +476,20 @@ public final class EntryFiles {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
     }
 
-    private static void createPrivateFile(Path file) throws IOException {
+    /** Creates {@code file} (it must not exist) readable by its owner only, and writes {@code bytes}: one open. */
+    private static void writePrivateFile(Path file, byte[] bytes) throws IOException {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        SeekableByteChannel channel;
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
+            channel = Files.newByteChannel(file, options, OWNER_ONLY);
+        } catch (UnsupportedOperationException e) { // not a POSIX file system
+            channel = Files.newByteChannel(file, options);
+        }
+        try (SeekableByteChannel open = channel) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                open.write(buffer);
+            }
         }
     }
 
