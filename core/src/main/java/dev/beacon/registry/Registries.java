@@ -24,7 +24,9 @@ public final class Registries {
             "redis", "dev.beacon:beacon-redis",
             "rediss", "dev.beacon:beacon-redis",
             "redis-sentinel", "dev.beacon:beacon-redis",
-            "redis-cluster", "dev.beacon:beacon-redis");
+            "redis-cluster", "dev.beacon:beacon-redis",
+            "zookeeper", "dev.beacon:beacon-zookeeper",
+            "eureka", "dev.beacon:beacon-eureka");
 
     private Registries() {
     }

@@ -33,6 +33,25 @@ class RegistriesTest {
                 + "class path").endsWith("available schemes: file:, memory:");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"zookeeper://h1:2181,h2:2181/services|beacon-zookeeper",
+            "eureka://h:8761/eureka|beacon-eureka"})
+    void open_otherRegistryWithoutItsModule_namesTheArtifactToAdd(String uriAndArtifact) {
+        String uri = uriAndArtifact.split("\\|")[0];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Registries.open(uri));
+
+        assertThat(e.getMessage()).startsWith("registry '" + uri + "' needs the module dev.beacon:"
+                + uriAndArtifact.split("\\|")[1] + " on the class path");
+    }
+
+    @Test
+    void checkUri_zookeeperWithoutItsModule_masksTheDigestPassword() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Registries.checkUri("zookeeper://ops:hunter2@h1:2181/services"));
+
+        assertThat(e.getMessage()).contains("dev.beacon:beacon-zookeeper").doesNotContain("hunter2");
+    }
+
     @Test
     void checkUri_redisWithoutItsModule_namesTheArtifactAndMasksThePassword() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
