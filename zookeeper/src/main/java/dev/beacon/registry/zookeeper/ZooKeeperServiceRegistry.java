@@ -348,7 +348,7 @@ public final class ZooKeeperServiceRegistry implements ServiceRegistry {
             } catch (KeeperException.NoNodeException gone) {
                 return Optional.empty();
             }
-            Instant now = clock.instant();
+            Instant now = Instant.ofEpochMilli(clock.millis()); // stored in milliseconds
             Maintenance record = request.recordAt(now, readMaintenance(c, service, id, now.toEpochMilli()));
             byte[] bytes = InstanceCodec.toBytes(InstanceCodec.maintenanceToMap(record));
             String path = maintenanceBase + "/" + service + "/" + id;
