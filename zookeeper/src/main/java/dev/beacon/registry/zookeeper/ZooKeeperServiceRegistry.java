@@ -260,7 +260,7 @@ public final class ZooKeeperServiceRegistry implements ServiceRegistry {
         try {
             ServiceInstance.checkInstanceId(id);
             entry = CuratorPayload.decode(service, id, data);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidEntryException e) {
             invalidEntries.warn(instancePath(service, id) + " " + e.getMessage(), "skipping ZooKeeper node {} in {}: {}",
                     instancePath(service, id), uri, e.getMessage());
             return Optional.empty();
@@ -488,13 +488,14 @@ public final class ZooKeeperServiceRegistry implements ServiceRegistry {
     private void recreate(CuratorFramework c) {
         for (Map.Entry<String, byte[]> entry : owned.entrySet()) {
             try {
-                if (c.checkExists().forPath(entry.getKey()) == null && owned.get(entry.getKey()) != null) {
-                    c.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
-                            .forPath(entry.getKey(), entry.getValue());
-                    log.info("ZooKeeper registry {}: registered {} again in the new session", uri, entry.getKey());
+                Stat stat = c.checkExists().forPath(entry.getKey());
+                long session = c.getZookeeperClient().getZooKeeper().getSessionId();
+                // absent, or still the old session's (the server has not expired it yet, and will remove it)
+                if ((stat == null || stat.getEphemeralOwner() != session) && owned.get(entry.getKey()) != null) {
+                    write(c, entry.getKey(), entry.getValue());
+                    log.info("ZooKeeper registry {}: registered {} again in session 0x{}", uri, entry.getKey(),
+                            Long.toHexString(session));
                 }
-            } catch (KeeperException.NodeExistsException raced) {
-                // registered meanwhile
             } catch (Exception e) {
                 log.warn("ZooKeeper registry {}: cannot register {} again; the next heartbeat will", uri,
                         entry.getKey(), e);

@@ -97,9 +97,9 @@ class ZooKeeperCuratorInteropIT {
             assertThat(instance.getPort()).isEqualTo(8080);
             assertThat(instance.isEnabled()).isTrue();
             Map payload = instance.getPayload();
-            assertThat((Map<?, ?>) payload.get("metadata")).containsEntry("version", "2.0").containsEntry("zone", "eu-1")
+            assertThat((Map<String, Object>) payload.get("metadata")).containsEntry("version", "2.0").containsEntry("zone", "eu-1")
                     .containsEntry("instance_status", "UP");
-            assertThat((Map<?, ?>) ((Map<?, ?>) payload.get("beacon")).get("ports")).containsEntry("admin", 9090);
+            assertThat((Map<String, Object>) ((Map<?, ?>) payload.get("beacon")).get("ports")).containsEntry("admin", 9090);
 
             try (ServiceProvider<Map> provider = discovery.serviceProviderBuilder().serviceName("orders").build()) {
                 provider.start();
@@ -179,8 +179,13 @@ class ZooKeeperCuratorInteropIT {
 
             assertThat(beacon.instances("search")).containsExactly(
                     ServiceInstance.builder("search").id("s-1").host("127.0.0.1").port(9100).build(),
-                    ServiceInstance.builder("search").id("s-2").host("127.0.0.1").port(9101).status(Status.DOWN)
-                            .build());
+                    // Curator's serializer leaves "enabled" out (its compatible mode, the default): nothing says DOWN
+                    ServiceInstance.builder("search").id("s-2").host("127.0.0.1").port(9101).build());
+            curator.create().withMode(CreateMode.PERSISTENT).forPath(basePath + "/search/s-3", ("{\"name\":\"search\","
+                    + "\"id\":\"s-3\",\"address\":\"127.0.0.1\",\"port\":9103,\"payload\":null,\"enabled\":false}")
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(beacon.instances("search")).extracting(ServiceInstance::id, ServiceInstance::status)
+                    .contains(org.assertj.core.groups.Tuple.tuple("s-3", Status.DOWN));
         }
     }
 }
