@@ -79,9 +79,10 @@ import java.util.function.Consumer;
  * one session timeout after its last write.
  *
  * <p><b>Security.</b> With {@code user:password} in the URI the handle authenticates with ZooKeeper's digest scheme;
- * the nodes it creates for instances and maintenance records are then writable by that user only
- * ({@code auth} ALL) and readable by anyone ({@code world:anyone} READ), and the service and base nodes it creates
- * are open ({@code world:anyone} ALL) so that other writers can add their instances. Without credentials, every node
+ * the nodes it creates for instances and maintenance records can then be changed by that user only
+ * ({@code auth} ALL) and read by anyone ({@code world:anyone} READ), and the service and base nodes it creates are
+ * open ({@code world:anyone} ALL) so that other writers can add their instances (and, ZooKeeper's rule for a
+ * parent's children, remove them). Without credentials, every node
  * is open (ZooKeeper's {@code OPEN_ACL_UNSAFE}). The password is masked in every message and {@link #toString()}.
  *
  * <p>Thread-safe. Owns Curator's and ZooKeeper's daemon threads (from the first call), a watch delivery thread and a
@@ -445,7 +446,8 @@ public final class ZooKeeperServiceRegistry implements ServiceRegistry {
                 CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                         .connectString(uri.connectString())
                         .sessionTimeoutMs((int) session.toMillis())
-                        .connectionTimeoutMs((int) uri.connectTimeout().toMillis())
+                        // not above the session timeout, which Curator warns about
+                        .connectionTimeoutMs((int) Math.min(uri.connectTimeout().toMillis(), session.toMillis()))
                         .retryPolicy(new RetryNTimes(1, 100))
                         .threadFactory(DaemonThreads.numbered("beacon-zookeeper-"));
                 if (uri.user().isPresent()) {
@@ -567,9 +569,10 @@ public final class ZooKeeperServiceRegistry implements ServiceRegistry {
 
     /** Instances and maintenance records writable by their creator, readable by all; other nodes open. */
     private record Acls(String basePath, String maintenanceBase) implements ACLProvider {
-        private static final List<ACL> RECORD = List.of(
+        // not List.of: ZooKeeper asks the list whether it contains null, which List.of answers with an exception
+        private static final List<ACL> RECORD = java.util.Collections.unmodifiableList(java.util.Arrays.asList(
                 new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
-                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
 
         @Override
         public List<ACL> getDefaultAcl() {

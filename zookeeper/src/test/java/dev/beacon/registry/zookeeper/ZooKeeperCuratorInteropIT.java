@@ -188,4 +188,25 @@ class ZooKeeperCuratorInteropIT {
                     .contains(org.assertj.core.groups.Tuple.tuple("s-3", Status.DOWN));
         }
     }
+
+    @Test
+    @SuppressWarnings("rawtypes")
+    void digestCredentials_instanceReadableByAnyCuratorClient_changedByThatUserOnly() throws Exception {
+        String uri = "zookeeper://beacon:pw-Zq81x@" + server.getConnectString() + basePath;
+        try (ServiceRegistry owner = ZooKeeperServiceRegistry.open(uri)) {
+            owner.register(orders(), Duration.ofSeconds(30));
+
+            try (ServiceDiscovery<Map> discovery = mapDiscovery()) {
+                assertThat(discovery.queryForInstance("orders", "orders-1").getPort()).isEqualTo(8080);
+            }
+            String path = basePath + "/orders/orders-1";
+            assertThat(curator.getACL().forPath(path)).extracting(acl -> acl.getId().getScheme())
+                    .containsExactlyInAnyOrder("digest", "world");
+            // changing it needs the user; removing it is a right on the parent, which stays open to other writers
+            org.junit.jupiter.api.Assertions.assertThrows(org.apache.zookeeper.KeeperException.NoAuthException.class,
+                    () -> curator.setData().forPath(path, "{}".getBytes(StandardCharsets.UTF_8)));
+            assertThat(owner.toString()).contains("beacon:****@").doesNotContain("pw-Zq81x");
+            assertThat(owner.deregister("orders", "orders-1")).isTrue();
+        }
+    }
 }
