@@ -14,9 +14,12 @@ import java.util.Set;
  */
 public final class ZooKeeperRegistryProvider implements RegistryProvider {
 
+    /** Here, not in the URI class: listing the providers' schemes loads this class only. */
+    private static final Set<String> SCHEMES = Set.of("zookeeper");
+
     @Override
     public Set<String> schemes() {
-        return ZooKeeperRegistryUri.SCHEMES;
+        return SCHEMES;
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -46,7 +45,6 @@ public record ZooKeeperRegistryUri(
         SPRING_CLOUD
     }
 
-    static final Set<String> SCHEMES = Set.of("zookeeper");
     public static final int DEFAULT_PORT = 2181;
     public static final String DEFAULT_BASE_PATH = "/services";
     private static final List<String> OPTIONS = List.of("session-timeout", "connect-timeout", "payload");
