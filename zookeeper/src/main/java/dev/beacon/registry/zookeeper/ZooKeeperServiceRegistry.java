@@ -325,7 +325,7 @@ public final class ZooKeeperServiceRegistry implements ServiceRegistry {
                 if (current == null) {
                     checkOpen();
                     watches = current = new ZooKeeperWatches(c, uri.basePath(), maintenanceBase, clock,
-                            uri.connectTimeout(), this::lease, this::maintenanceRecord);
+                            uri.connectTimeout(), this::lease, this::maintenanceRecord, this::leases);
                 }
             }
         }

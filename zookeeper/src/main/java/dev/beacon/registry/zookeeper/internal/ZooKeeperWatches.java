@@ -21,12 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -46,6 +49,12 @@ public final class ZooKeeperWatches implements AutoCloseable {
         Optional<Lease> read(String service, String id, byte[] data, long mtime, long now, Maintenance maintenance);
     }
 
+    /** Reads a service's live leases from ZooKeeper itself, not the caches. */
+    @FunctionalInterface
+    public interface CurrentReader {
+        List<Lease> read(String service);
+    }
+
     /** Reads a maintenance record in force from a node's content. */
     @FunctionalInterface
     public interface MaintenanceReader {
@@ -59,6 +68,7 @@ public final class ZooKeeperWatches implements AutoCloseable {
     private final Duration initTimeout;
     private final LeaseReader leases;
     private final MaintenanceReader maintenance;
+    private final CurrentReader current;
     private final WatchHub hub = new WatchHub("beacon-zookeeper-watch");
     private final Map<String, ServiceWatch> services = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer =
@@ -66,7 +76,8 @@ public final class ZooKeeperWatches implements AutoCloseable {
     private volatile boolean closed;
 
     public ZooKeeperWatches(CuratorFramework client, String basePath, String maintenanceBase, Clock clock,
-                            Duration initTimeout, LeaseReader leases, MaintenanceReader maintenance) {
+                            Duration initTimeout, LeaseReader leases, MaintenanceReader maintenance,
+                            CurrentReader current) {
         this.client = client;
         this.basePath = basePath;
         this.maintenanceBase = maintenanceBase;
@@ -74,6 +85,7 @@ public final class ZooKeeperWatches implements AutoCloseable {
         this.initTimeout = initTimeout;
         this.leases = leases;
         this.maintenance = maintenance;
+        this.current = current;
     }
 
     /**
@@ -85,7 +97,64 @@ public final class ZooKeeperWatches implements AutoCloseable {
     public Subscription watch(String service, Consumer<RegistryEvent> listener) {
         ServiceWatch watch = services.computeIfAbsent(service, ServiceWatch::new);
         watch.awaitReady();
-        return hub.add(service, listener);
+        // The caches learn of a change a moment after it is made: a change made before this call may not have been
+        // published yet. Read the service now, and keep from the new listener the events that only catch up with it.
+        Map<String, ServiceInstance> now = new HashMap<>();
+        current.read(service).forEach(lease -> now.put(lease.instance().id(), lease.instance()));
+        CatchingUp filtered = new CatchingUp(listener);
+        CompletableFuture<Subscription> added = new CompletableFuture<>();
+        hub.runInOrder(() -> {
+            filtered.expect(watch.view, now);
+            added.complete(hub.add(service, filtered));
+        });
+        try {
+            return added.get(Math.max(initTimeout.toMillis() * 2, 1000), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException("interrupted while watching " + service, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new RegistryUnavailableException("the watch of " + service + " did not start", e);
+        }
+    }
+
+    /**
+     * A listener's view of the events: those that bring an instance to the state a fresh read found when it
+     * subscribed (and any before them about that instance) are changes made before it subscribed, and dropped.
+     */
+    private static final class CatchingUp implements Consumer<RegistryEvent> {
+        private final Consumer<RegistryEvent> listener;
+        /** Id to the state the published view has yet to reach: an instance, or empty for gone. */
+        private final Map<String, Optional<ServiceInstance>> pending = new HashMap<>();
+
+        CatchingUp(Consumer<RegistryEvent> listener) {
+            this.listener = listener;
+        }
+
+        /** On the delivery thread: the differences between the published view and a fresh read. */
+        void expect(Map<String, Lease> published, Map<String, ServiceInstance> fresh) {
+            Map<String, Lease> view = published == null ? Map.of() : published;
+            fresh.forEach((id, instance) -> {
+                Lease seen = view.get(id);
+                if (seen == null || !seen.instance().equals(instance)) {
+                    pending.put(id, Optional.of(instance));
+                }
+            });
+            view.keySet().stream().filter(id -> !fresh.containsKey(id)).forEach(id -> pending.put(id, Optional.empty()));
+        }
+
+        @Override
+        public void accept(RegistryEvent event) {
+            String id = event.instance().id();
+            Optional<ServiceInstance> expected = pending.get(id);
+            if (expected == null) {
+                listener.accept(event);
+                return;
+            }
+            boolean present = event.type() == Type.REGISTERED || event.type() == Type.UPDATED;
+            if (present ? expected.equals(Optional.of(event.instance())) : expected.isEmpty()) {
+                pending.remove(id);
+            }
+        }
     }
 
     @Override
@@ -103,7 +172,7 @@ public final class ZooKeeperWatches implements AutoCloseable {
         private final CuratorCache records;
         private final CountDownLatch ready = new CountDownLatch(1);
         private final AtomicInteger toLoad = new AtomicInteger(2);
-        private Map<String, Lease> view;
+        private volatile Map<String, Lease> view;
         private ScheduledFuture<?> nextDeadline;
 
         ServiceWatch(String service) {
