@@ -100,6 +100,8 @@ class AgentZooKeeperIT {
             assertThat(ports(discovery, "orders")).as("gone when the JVM has exited").doesNotContain(port);
             assertThat(String.join("\n", app.stderr())).as(app.describe())
                     .containsPattern("ZooKeeper registry .*session 0x[0-9a-f]+ opened, timeout 3000 ms");
+            assertThat(app.stderr()).as("Curator's and ZooKeeper's INFO lines are not the agent's")
+                    .noneMatch(line -> line.contains("Client environment") || line.contains("State change"));
             JvmOutput.assertNoWarnings(app);
         }
     }
