@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How fast a change reaches clients, Beacon (file registry and Redis) side by side with Apache Curator's service
- * discovery on ZooKeeper: registration, graceful deregistration and crash, each seen by a watching client and by a
+ * How fast a change reaches clients, Beacon (file registry, Redis, and ZooKeeper in Curator's layout) side by side
+ * with Apache Curator's service discovery on ZooKeeper: registration, graceful deregistration and crash, each seen by a watching client and by a
  * plain read (see {@link BeaconPropagation} and {@link CuratorPeer} for what exactly is timed). All times are
  * wall-clock microseconds of one machine, taken in the JVM that acts and the JVM that observes. Prints a Markdown
  * report and writes latency CDF plots into {@code beacon.bench.plots} (default {@code docs/bench}).
@@ -48,18 +48,24 @@ public final class PropagationBench {
             CuratorPeer.Crash curatorDefault = defaultCrashes > 0
                     ? curator.startCrash("crash-default", 0, defaultCrashes) : null;
             Path fileDir = Files.createTempDirectory("beacon-bench-file");
+            // the agent registering into the ZooKeeper the Curator peer uses, in Curator's layout (beacon-zookeeper)
+            String zkUri = "zookeeper://" + curator.connectString() + "/beacon-bench";
             try (ServiceRegistry file = Registries.open("file:" + fileDir);
                  RedisProcess redis = RedisProcess.start();
-                 ServiceRegistry registry = Registries.open(redis.uri())) {
+                 ServiceRegistry registry = Registries.open(redis.uri());
+                 ServiceRegistry zookeeper = Registries.open(zkUri)) {
                 redisVersion = redis.info("server").getOrDefault("redis_version", "?");
                 BeaconPropagation onFile = new BeaconPropagation("file", "file:" + fileDir, file, agentJar, observers);
                 BeaconPropagation onRedis = new BeaconPropagation("redis", redis.uri(), registry, agentJar, observers);
+                BeaconPropagation onZooKeeper = new BeaconPropagation("zookeeper", zkUri, zookeeper, agentJar,
+                        observers);
                 // one app JVM on each registry in turn: the machine's load drifts, and the ratio compares like with like
                 for (int rep = 0; rep < jvms; rep++) {
                     onFile.registerAndSigterm(1, rebinds);
                     onRedis.registerAndSigterm(1, rebinds);
+                    onZooKeeper.registerAndSigterm(1, rebinds);
                 }
-                for (BeaconPropagation beacon : List.of(onFile, onRedis)) {
+                for (BeaconPropagation beacon : List.of(onFile, onRedis, onZooKeeper)) {
                     beacon.crash("crash-short", BeaconPropagation.SHORT_TTL, shortCrashes, 4);
                     beacon.crash("crash-default", BeaconPropagation.DEFAULT_TTL, defaultCrashes, 4);
                 }
@@ -94,8 +100,8 @@ public final class PropagationBench {
                         + "(sessions granted by the server: ").append(curatorSessions).append("). Each cell: p50 / p99 "
                         + "(max when fewer than 100 runs, since p99 is then the maximum anyway); ratios: Curator ÷ "
                         + "Beacon on Redis on p50, and Beacon on file ÷ Beacon on Redis on p99 (max).\n\n");
-        r.append("| scenario | seen by | Beacon, file | Beacon, Redis | Curator + ZooKeeper | Curator ÷ Beacon Redis "
-                + "(p50) | file ÷ Redis (p99) |\n|---|---|---:|---:|---:|---:|---:|\n");
+        r.append("| scenario | seen by | Beacon, file | Beacon, Redis | Beacon, ZooKeeper | Curator + ZooKeeper "
+                + "| Curator ÷ Beacon Redis (p50) | file ÷ Redis (p99) |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
         row(r, o, "registration, agent warm (bind → visible; Curator: `registerService()` → visible)", "register",
                 "register");
         row(r, o, "registration, first bind in a fresh JVM (agent idle, its registry connection not used yet)",
@@ -112,11 +118,14 @@ public final class PropagationBench {
                 + "pub/sub, expiries found by a 500 ms sweeper), Curator's "
                 + "`ServiceProvider` over its `ServiceCache`. \"lookup\" is a plain read polled in a loop: "
                 + "`registry.instances()` / `ServiceDiscovery.queryForInstances()`. A run whose change was not seen "
-                + "within its timeout is counted as missed, never dropped silently.\n\n");
+                + "within its timeout is counted as missed, never dropped silently. \"Beacon, ZooKeeper\" is the agent "
+                + "registering into the same ZooKeeper in Curator's layout (`zookeeper://`, session timeout = ttl "
+                + "within the server's bounds, 4 s to 40 s at its 2 s tick; Beacon's readers also drop a node at its "
+                + "ttl), watched through Curator's `CuratorCache`.\n\n");
 
         Map<String, Samples> fast = new LinkedHashMap<>();
         Map<String, Samples> crash = new LinkedHashMap<>();
-        for (String system : new String[]{"file", "redis", "curator"}) {
+        for (String system : new String[]{"file", "redis", "zookeeper", "curator"}) {
             String name = system.equals("curator") ? "Curator" : "Beacon " + system;
             fast.put(name + ", registration", o.samples(system + "/register/client"));
             if (!system.equals("curator")) {
@@ -154,9 +163,11 @@ public final class PropagationBench {
         for (String observer : new String[]{"client", "lookup"}) {
             String file = "file/" + beacon + "/" + observer;
             String redis = "redis/" + beacon + "/" + observer;
+            String zookeeper = "zookeeper/" + beacon + "/" + observer;
             String peer = "curator/" + curator + "/" + observer;
-            r.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n",
-                    observer.equals("client") ? scenario : "", observer, cell(o, file), cell(o, redis), cell(o, peer),
+            r.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    observer.equals("client") ? scenario : "", observer, cell(o, file), cell(o, redis),
+                    cell(o, zookeeper), cell(o, peer),
                     Samples.ratio(o.samples(peer).percentile(50), o.samples(redis).percentile(50)),
                     Samples.ratio(o.samples(file).percentile(99), o.samples(redis).percentile(99))));
         }

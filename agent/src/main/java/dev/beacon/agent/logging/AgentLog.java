@@ -8,6 +8,7 @@ import org.slf4j.helpers.MessageFormatter;
 
 import java.io.PrintStream;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,8 +23,18 @@ public final class AgentLog extends LegacyAbstractLogger {
     /** OFF is represented by an int above ERROR. */
     private static volatile int threshold = Level.INFO.toInt();
 
+    /**
+     * Curator's and ZooKeeper's client (zookeeper:// registries) log every connection step at INFO: only their WARN
+     * and ERROR reach the agent's lines. (The shade plugin relocates these names with the classes.)
+     */
+    private static final List<String> QUIET = List.of("org.apache.zookeeper.", "org.apache.curator.");
+
+    /** The least level this logger prints, whatever the agent's level. */
+    private final int floor;
+
     private AgentLog(String name) {
         this.name = name;
+        this.floor = QUIET.stream().anyMatch(name::startsWith) ? Level.WARN.toInt() : Level.TRACE.toInt();
     }
 
     static Logger named(String name) {
@@ -70,8 +81,8 @@ public final class AgentLog extends LegacyAbstractLogger {
         }
     }
 
-    private static boolean enabled(Level level) {
-        return level.toInt() >= threshold;
+    private boolean enabled(Level level) {
+        return level.toInt() >= Math.max(threshold, floor);
     }
 
     @Override

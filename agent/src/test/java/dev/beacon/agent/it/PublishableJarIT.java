@@ -97,7 +97,16 @@ class PublishableJarIT {
                     List.of("redis/authentication/")),
             new Bundled("commons-pool2", "org.apache.commons.pool2.ObjectPool", Licence.APACHE_2, List.of("pool2/")),
             new Bundled("slf4j-api", "org.slf4j.Logger", Licence.MIT, List.of("slf4j/")),
-            new Bundled("picocli", "picocli.CommandLine", Licence.APACHE_2, List.of("picocli/")));
+            new Bundled("picocli", "picocli.CommandLine", Licence.APACHE_2, List.of("picocli/")),
+            new Bundled("curator-client", "org.apache.curator.CuratorZookeeperClient", Licence.APACHE_2,
+                    List.of("curator/")),
+            new Bundled("curator-framework", "org.apache.curator.framework.CuratorFramework", Licence.APACHE_2,
+                    List.of("curator/framework/")),
+            new Bundled("curator-recipes", "org.apache.curator.framework.recipes.cache.CuratorCache",
+                    Licence.APACHE_2, List.of("curator/framework/recipes/")),
+            new Bundled("zookeeper", "org.apache.zookeeper.ZooKeeper", Licence.APACHE_2, List.of("zookeeper/")),
+            new Bundled("zookeeper-jute", "org.apache.jute.Record", Licence.APACHE_2, List.of("jute/")),
+            new Bundled("netty-handler", "io.netty.handler.ssl.SslContext", Licence.APACHE_2, List.of("netty/")));
 
     private static final List<Included> INCLUDED = List.of(
             new Included("ASM (in Byte Buddy)", "bytebuddy/jar/asm/", "byte-buddy/ASM", Licence.BSD_3),
