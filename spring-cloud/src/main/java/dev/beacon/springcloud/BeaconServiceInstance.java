@@ -1,6 +1,5 @@
 package dev.beacon.springcloud;
 
-import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 
 import java.net.URI;
@@ -57,7 +56,7 @@ public final class BeaconServiceInstance implements ServiceInstance {
 
     @Override
     public URI getUri() {
-        return DefaultServiceInstance.getUri(this);
+        return instance.uri(getScheme(), "https").filter(uri -> secure).orElseGet(() -> instance.uri(getScheme()));
     }
 
     @Override

@@ -3,14 +3,13 @@ package dev.beacon.springcloud;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.http.HttpMessageConverters;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.cloud.openfeign.EnableFeignClients;
 import org.springframework.cloud.openfeign.FeignClient;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -26,18 +25,13 @@ import java.util.Map;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @EnableFeignClients(clients = LookupApp.OrdersClient.class)
+@Import(Line.FeignSupport.class)
 class LookupApp {
 
     @FeignClient(name = "orders")
     interface OrdersClient {
         @GetMapping("/")
         String root();
-    }
-
-    /** What OpenFeign decodes with; Boot makes it only in servlet apps, and this one is reactive (the Gateway). */
-    @Bean
-    HttpMessageConverters feignMessageConverters() {
-        return new HttpMessageConverters();
     }
 
     @Bean
@@ -76,7 +70,7 @@ class LookupApp {
             return new Clients(context.getBean(RestClient.Builder.class).build(),
                     context.getBean(WebClient.Builder.class).build(), context.getBean(OrdersClient.class),
                     java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(),
-                    ((WebServerApplicationContext) context).getWebServer().getPort());
+                    context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
         }
 
         String viaRestClient() {

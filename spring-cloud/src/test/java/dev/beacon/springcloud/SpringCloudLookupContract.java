@@ -6,8 +6,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.actuate.health.HealthEndpoint;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
@@ -102,8 +100,7 @@ abstract class SpringCloudLookupContract {
         assertThat(balancers.getInstance("orders")).isInstanceOf(BeaconLoadBalancer.class);
         assertThat(balancers.getInstance("orders", ServiceInstanceListSupplier.class))
                 .isInstanceOf(BeaconServiceInstanceListSupplier.class);
-        HealthEndpoint health = context.getBean(HealthEndpoint.class);
-        assertThat(health.healthForPath("beacon").getStatus()).isEqualTo(Status.UP);
+        assertThat(Line.beaconHealthUp(context)).as("beacon health UP").isTrue();
     }
 
     @Test
