@@ -54,9 +54,13 @@ public class BeaconDiscoveryAutoConfiguration {
         return new BeaconReactiveDiscoveryClient(blocking);
     }
 
-    /** Beacon's beans in every service's load-balancer context. */
+    /**
+     * Beacon's beans in every service's load-balancer context; {@code beacon.discovery.load-balancer.enabled=false}
+     * leaves Spring Cloud LoadBalancer's own (its caching supplier over the discovery client above, round robin).
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier")
+    @ConditionalOnProperty(name = "beacon.discovery.load-balancer.enabled", matchIfMissing = true)
     @LoadBalancerClients(defaultConfiguration = BeaconLoadBalancerConfiguration.class)
     static class LoadBalancing {
     }
