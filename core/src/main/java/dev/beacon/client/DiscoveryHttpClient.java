@@ -69,30 +69,30 @@ public final class DiscoveryHttpClient {
             throws IOException, InterruptedException {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(handler, "handler");
-        URI uri = request.uri();
-        String service = serviceOf(uri);
-        String failedId = null;
-        try (Call call = discovery.begin(service)) {
-            try {
-                return sendTo(call, request, handler);
-            } catch (IOException e) {
-                if (!retriable(request, e)) {
-                    throw e;
-                }
-                failedId = call.instance().id();
-                IOException first = e;
-                try (Call retry = beginOther(service, failedId)) {
-                    if (retry == null) {
-                        throw first;
-                    }
-                    try {
-                        return sendTo(retry, request, handler);
-                    } catch (IOException | RuntimeException again) {
-                        again.addSuppressed(first);
-                        throw again;
-                    }
-                }
+        String service = serviceOf(request.uri());
+        IOException failure;
+        String failedId;
+        Call first = discovery.begin(service);
+        try {
+            return sendTo(first, request, handler);
+        } catch (IOException e) {
+            if (!retriable(request, e)) {
+                throw e;
             }
+            failure = e;
+            failedId = first.instance().id();
+        } finally {
+            first.close(); // before the retry: the failed instance is no longer in flight while it runs
+        }
+        Call retry = beginOther(service, failedId);
+        if (retry == null) {
+            throw failure;
+        }
+        try (retry) {
+            return sendTo(retry, request, handler);
+        } catch (IOException | RuntimeException again) {
+            again.addSuppressed(failure);
+            throw again;
         }
     }
 

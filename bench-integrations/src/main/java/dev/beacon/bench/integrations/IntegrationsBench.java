@@ -1,5 +1,7 @@
 package dev.beacon.bench.integrations;
 
+import dev.beacon.registry.Registries;
+import dev.beacon.registry.ServiceRegistry;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -132,7 +134,12 @@ public final class IntegrationsBench {
         Path dir = Files.createTempDirectory("beacon-bench-integrations");
         String registry = "file:" + dir;
         System.setProperty("beacon.registry", registry);
-        try (Fleet fleet = Fleet.whoServers(3, "who", registry, "drain=" + drain)) {
+        try (Fleet fleet = Fleet.whoServers(3, "who", registry, "drain=" + drain);
+             ServiceRegistry reader = Registries.open(registry)) {
+            long registered = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (reader.instances("who").size() < 3 && System.nanoTime() < registered) {
+                Thread.sleep(100);
+            }
             ManagedChannel channel = ManagedChannelBuilder.forTarget("beacon:///who")
                     .defaultLoadBalancingPolicy("round_robin").usePlaintext().build();
             try {
