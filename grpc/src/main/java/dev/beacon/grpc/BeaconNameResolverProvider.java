@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Resolves {@code beacon:///orders} (and {@code beacon://HOST:PORT/orders}) through Beacon's registry, so that
@@ -23,7 +24,8 @@ import java.util.function.Function;
  * through {@code META-INF/services/io.grpc.NameResolverProvider}.
  *
  * <p><b>Which registry.</b> {@code beacon:///SERVICE} uses the system property {@code beacon.registry}, else the
- * environment variable {@code BEACON_REGISTRY}, else the default file registry; {@code beacon://HOST:PORT/SERVICE}
+ * environment variable {@code BEACON_REGISTRY}, else the default file registry, as they are when the channel is
+ * built; {@code beacon://HOST:PORT/SERVICE}
  * names a Redis registry ({@code redis://HOST:PORT}).
  *
  * <p><b>What the channel gets.</b> The routable instances (UP, not ejected), each at its port named {@code grpc}
@@ -41,16 +43,18 @@ public final class BeaconNameResolverProvider extends NameResolverProvider {
     public static final String GRPC_PORT = "grpc";
 
     private final Function<String, ServiceRegistry> opener;
-    private final Optional<String> configuredRegistry;
+    /** Read for each new resolver, so a property set after the provider was loaded counts. */
+    private final Supplier<Optional<String>> configuredRegistry;
     private final Map<String, Shared> clients = new HashMap<>();
 
     /** What {@code ServiceLoader} makes: registry from {@code beacon.registry}/{@code BEACON_REGISTRY}. */
     public BeaconNameResolverProvider() {
-        this(Registries::open, Optional.ofNullable(System.getProperty("beacon.registry"))
+        this(Registries::open, () -> Optional.ofNullable(System.getProperty("beacon.registry"))
                 .or(() -> Optional.ofNullable(System.getenv("BEACON_REGISTRY"))));
     }
 
-    BeaconNameResolverProvider(Function<String, ServiceRegistry> opener, Optional<String> configuredRegistry) {
+    BeaconNameResolverProvider(Function<String, ServiceRegistry> opener,
+                               Supplier<Optional<String>> configuredRegistry) {
         this.opener = opener;
         this.configuredRegistry = configuredRegistry;
     }
@@ -90,7 +94,7 @@ public final class BeaconNameResolverProvider extends NameResolverProvider {
         if (authority != null && !authority.isEmpty()) {
             return Registries.checkUri("redis://" + authority);
         }
-        return Registries.checkUri(configuredRegistry.orElse(Registries.DEFAULT_URI));
+        return Registries.checkUri(configuredRegistry.get().orElse(Registries.DEFAULT_URI));
     }
 
     private synchronized DiscoveryClient acquire(String registry) {
@@ -120,7 +124,7 @@ public final class BeaconNameResolverProvider extends NameResolverProvider {
 
     @Override
     public String toString() {
-        return "BeaconNameResolverProvider(" + configuredRegistry.map(RegistryUris::mask).orElse("default") + ")";
+        return "BeaconNameResolverProvider(" + configuredRegistry.get().map(RegistryUris::mask).orElse("default") + ")";
     }
 
     private static final class Shared {

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class BeaconNameResolverProviderTest {
 
     private final BeaconNameResolverProvider provider = new BeaconNameResolverProvider(
-            uri -> { throw new AssertionError("no registry is opened by these tests"); }, Optional.of("memory:"));
+            uri -> { throw new AssertionError("no registry is opened by these tests"); }, () -> Optional.of("memory:"));
 
     @Test
     void serviceLoader_findsTheProviderForBeaconTargets() {

@@ -60,6 +60,9 @@ public final class IntegrationsBench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        // --only=spring|grpc|jmh runs one part (to look into it); the report is then partial
+        String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7))
+                .findFirst().orElse("all");
         String load = loadAverage();
         StringBuilder r = new StringBuilder();
         r.append("### Lookup integrations: a SIGTERM seen through Spring Cloud and gRPC (")
@@ -73,13 +76,20 @@ public final class IntegrationsBench {
                 + "|---|---|---:|---:|---:|\n");
         Duration beaconWindow = Duration.ofSeconds(3);
         Duration cachingWindow = Duration.ofSeconds(40); // past Spring Cloud LoadBalancer's 35 s cache, even --quick
-        r.append(spring("Spring Cloud, Beacon's load balancer (pushed)", true, "0s", beaconWindow));
-        r.append(spring("Spring Cloud, Beacon's load balancer (pushed)", true, "250ms", beaconWindow));
-        r.append(spring("Spring Cloud LoadBalancer default (caching supplier, 35 s)", false, "250ms", cachingWindow));
-        r.append(grpc("gRPC `beacon:///who`, round_robin, waitForReady", "0s", beaconWindow));
-        r.append(grpc("gRPC `beacon:///who`, round_robin, waitForReady", "250ms", beaconWindow));
+        if (only.equals("all") || only.equals("spring")) {
+            r.append(spring("Spring Cloud, Beacon's load balancer (pushed)", true, "0s", beaconWindow));
+            r.append(spring("Spring Cloud, Beacon's load balancer (pushed)", true, "250ms", beaconWindow));
+            r.append(spring("Spring Cloud LoadBalancer default (caching supplier, 35 s)", false, "250ms",
+                    cachingWindow));
+        }
+        if (only.equals("all") || only.equals("grpc")) {
+            r.append(grpc("gRPC `beacon:///who`, round_robin, waitForReady", "0s", beaconWindow));
+            r.append(grpc("gRPC `beacon:///who`, round_robin, waitForReady", "250ms", beaconWindow));
+        }
         r.append("\n");
-        r.append(jmh(quick));
+        if (only.equals("all") || only.equals("jmh")) {
+            r.append(jmh(quick));
+        }
         System.out.print(r);
     }
 
