@@ -15,6 +15,9 @@
 #                                      takes about 8 minutes on 2 cores, --quick about 2
 #   ./bench.sh startup [--quick]       Agent startup cost: sample-app without agent, with Beacon, with OpenTelemetry
 #                                      (BEACON_BASELINE_AGENT=<an earlier beacon-agent.jar> adds it, same alternation)
+#   ./bench.sh lookup-integrations [--quick]  a SIGTERM of one of three instances seen through Spring Cloud (Beacon's
+#                                      pushed load balancer vs Spring Cloud LoadBalancer's caching supplier) and a gRPC
+#                                      beacon:/// channel; JMH cost per call of each integration (about 3 minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 what="${1:-all}"
@@ -22,7 +25,7 @@ case "$what" in
   --quick) what=all ;;
   *) shift || true ;;
 esac
-all="propagation lookup redis scale jmh startup"
+all="propagation lookup redis scale jmh startup lookup-integrations"
 
 main_of() {
   case "$1" in
@@ -32,6 +35,7 @@ main_of() {
     scale) echo "dev.beacon.bench.ScaleBench scale" ;;
     jmh) echo "dev.beacon.bench.BalancerBench balancers" ;;
     startup) echo "dev.beacon.bench.StartupBench startup" ;;
+    lookup-integrations) echo "dev.beacon.bench.integrations.IntegrationsBench lookup-integrations" ;;
     *) return 1 ;;
   esac
 }
@@ -41,7 +45,7 @@ if [ "$what" = all ]; then
 elif main_of "$what" >/dev/null; then
   names="$what"
 else
-  echo "usage: ./bench.sh [all|propagation|lookup|redis|scale|jmh|startup] [--quick]" >&2; exit 2
+  echo "usage: ./bench.sh [all|propagation|lookup|redis|scale|jmh|startup|lookup-integrations] [--quick]" >&2; exit 2
 fi
 for name in $names; do
   case "$name" in
@@ -56,6 +60,9 @@ case " $names " in
     rm -rf bench/target/boot-lib # copied afresh: no jar of an earlier Spring Boot version may stay on its class path
     mvn -B -q -DskipTests package -pl sample-app,agent,bench -am ;;
   *) mvn -B -q -DskipTests package -pl bench -am ;;
+esac
+case " $names " in # the integrations' bench runs from its class path, with the agent and sample-app jars
+  *" lookup-integrations "*) mvn -B -q -DskipTests package -pl sample-app,agent,bench-integrations -am ;;
 esac
 
 update_section() { # section command report
@@ -91,9 +98,11 @@ fi
 for name in $names; do
   read -r main section <<<"$(main_of "$name")"
   echo "bench: $name" >&2
+  cp=bench/target/beacon-bench.jar
+  [ "$name" = lookup-integrations ] && cp="bench-integrations/target/classes:$(cat bench-integrations/target/classpath.txt)"
   report="$(java -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     ${BEACON_BASELINE_AGENT:+-Dbeacon.baseline.agent=$BEACON_BASELINE_AGENT} \
-    -cp bench/target/beacon-bench.jar "$main" "$@")"
+    -cp "$cp" "$main" "$@")"
   printf '%s\n' "$report"
   update_section "$section" "./bench.sh $name $*" "$report"
 done

@@ -18,14 +18,18 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -177,6 +181,47 @@ public final class DiscoveryClient implements AutoCloseable {
         }
         Endpoint chosen = state.balancer().choose(endpoints, key);
         return new CallHandle(state, chosen);
+    }
+
+    /**
+     * Tells {@code listener} the routable instances of {@code service} now (possibly empty, while the first read
+     * has found none), then again whenever they change: pushed by the registry's watch events, re-read every
+     * {@code refreshInterval}, and after ejections and their ends. The list is immutable and in instance-id order.
+     * The listener runs on the thread that applied the change (the registry's watch thread, the client's own), under
+     * the service's lock, so calls come one at a time and in order; it must be quick and must not block. An exception
+     * it throws is logged and does not unsubscribe it.
+     *
+     * <pre>{@code
+     * Subscription s = client.watch("orders", instances -> channel.update(instances));
+     * }</pre>
+     *
+     * @return stops the listener; closing the client stops it too
+     */
+    public Subscription watch(String service, Consumer<List<ServiceInstance>> listener) {
+        Objects.requireNonNull(listener, "listener");
+        Runnable remove = state(service).addListener(listener);
+        return new Subscription() {
+            private final AtomicBoolean closed = new AtomicBoolean();
+
+            @Override
+            public void close() {
+                if (closed.compareAndSet(false, true)) {
+                    remove.run();
+                }
+            }
+        };
+    }
+
+    /** What the client knows of every service asked for so far, by name, as {@link #view} gives it. */
+    public Map<String, ServiceView> views() {
+        Map<String, ServiceView> all = new TreeMap<>();
+        services.forEach((name, state) -> all.put(name, state.describe()));
+        return Collections.unmodifiableMap(all);
+    }
+
+    /** The registry this client reads. */
+    public ServiceRegistry registry() {
+        return registry;
     }
 
     /** What the client knows of {@code service}: instances, age and staleness, panic mode, ejections. */

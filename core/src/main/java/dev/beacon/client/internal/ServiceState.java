@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * One service as a discovery client sees it: the instances the registry listed, per-instance health memory
@@ -55,6 +57,9 @@ public final class ServiceState {
     private boolean panic;
     /** The events applied since a read of the registry began, replayed over its result; null when none runs. */
     private List<RegistryEvent> sinceRead;
+    /** Told the routable instances whenever they change, under this object's lock (so in order). */
+    private final List<Consumer<List<ServiceInstance>>> listeners = new CopyOnWriteArrayList<>();
+    private List<ServiceInstance> lastRoutable = List.of();
 
     public ServiceState(String service, ClientSettings settings) {
         this.service = service;
@@ -68,6 +73,26 @@ public final class ServiceState {
 
     public View view() {
         return view;
+    }
+
+    /**
+     * Adds {@code listener}, tells it the routable instances now, then after every change of them (which instances,
+     * or what they carry; not their weights). Called under this object's lock, in order; a listener must be quick.
+     *
+     * @return removes the listener
+     */
+    public synchronized Runnable addListener(Consumer<List<ServiceInstance>> listener) {
+        listeners.add(listener);
+        tell(listener, lastRoutable);
+        return () -> listeners.remove(listener);
+    }
+
+    private void tell(Consumer<List<ServiceInstance>> listener, List<ServiceInstance> routable) {
+        try {
+            listener.accept(routable);
+        } catch (RuntimeException e) {
+            log.warn("{}: a listener of its instances failed; it stays registered", service, e);
+        }
     }
 
     public LoadBalancer balancer() {
@@ -282,6 +307,11 @@ public final class ServiceState {
         View current = view;
         if (!current.endpoints().equals(chosen) || current.panic() != panicNow) {
             view = new View(List.copyOf(chosen), panicNow);
+        }
+        List<ServiceInstance> nowRoutable = List.copyOf(routable);
+        if (!nowRoutable.equals(lastRoutable)) {
+            lastRoutable = nowRoutable;
+            listeners.forEach(listener -> tell(listener, nowRoutable));
         }
     }
 

@@ -1,0 +1,94 @@
+package dev.beacon.grpc;
+
+import dev.beacon.ServiceInstance;
+import dev.beacon.client.DiscoveryClient;
+import dev.beacon.registry.Subscription;
+import io.grpc.Attributes;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.NameResolver;
+import io.grpc.Status;
+import io.grpc.SynchronizationContext;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One channel's resolver of one service: subscribes to the discovery client's {@link DiscoveryClient#watch watch}
+ * and hands each new list of routable instances to the channel in its synchronization context.
+ */
+final class BeaconNameResolver extends NameResolver {
+
+    /** The Beacon instance id of an address group. */
+    static final Attributes.Key<String> INSTANCE_ID = Attributes.Key.create("beacon.instance.id");
+
+    private final String service;
+    private final SynchronizationContext syncContext;
+    private final DiscoveryClient client;
+    private final Runnable release;
+    private Listener2 listener; // in syncContext
+    private Subscription subscription;
+    private boolean shutdown;
+
+    BeaconNameResolver(String service, Args args, DiscoveryClient client, Runnable release) {
+        this.service = service;
+        this.syncContext = args.getSynchronizationContext();
+        this.client = client;
+        this.release = release;
+    }
+
+    @Override
+    public String getServiceAuthority() {
+        return service;
+    }
+
+    @Override
+    public void start(Listener2 listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        subscription = client.watch(service, instances -> syncContext.execute(() -> publish(instances)));
+    }
+
+    @Override
+    public void refresh() {
+        if (listener != null && !shutdown) {
+            publish(client.instances(service));
+        }
+    }
+
+    private void publish(List<ServiceInstance> instances) {
+        if (shutdown) {
+            return;
+        }
+        if (instances.isEmpty()) {
+            listener.onError(Status.UNAVAILABLE.withDescription("no routable instance of '" + service
+                    + "' in Beacon's registry " + client.registry()));
+            return;
+        }
+        listener.onResult(ResolutionResult.newBuilder().setAddresses(addresses(instances)).build());
+    }
+
+    static List<EquivalentAddressGroup> addresses(List<ServiceInstance> instances) {
+        List<EquivalentAddressGroup> groups = new ArrayList<>(instances.size());
+        for (ServiceInstance instance : instances) {
+            int port = instance.ports().getOrDefault(BeaconNameResolverProvider.GRPC_PORT, instance.port());
+            String host = instance.host().startsWith("[") ? instance.host().substring(1, instance.host().length() - 1)
+                    : instance.host();
+            groups.add(new EquivalentAddressGroup(new InetSocketAddress(host, port),
+                    Attributes.newBuilder().set(INSTANCE_ID, instance.id()).build()));
+        }
+        return groups;
+    }
+
+    @Override
+    public void shutdown() {
+        if (shutdown) {
+            return;
+        }
+        shutdown = true;
+        if (subscription != null) {
+            subscription.close();
+        }
+        release.run();
+    }
+}
