@@ -97,7 +97,9 @@ class PublishableJarIT {
                     List.of("redis/authentication/")),
             new Bundled("commons-pool2", "org.apache.commons.pool2.ObjectPool", Licence.APACHE_2, List.of("pool2/")),
             new Bundled("slf4j-api", "org.slf4j.Logger", Licence.MIT, List.of("slf4j/")),
-            new Bundled("picocli", "picocli.CommandLine", Licence.APACHE_2, List.of("picocli/")));
+            new Bundled("picocli", "picocli.CommandLine", Licence.APACHE_2, List.of("picocli/")),
+            // SnakeYAML's jar carries no licence file: agent/src/main/resources/META-INF/licenses/snakeyaml/ has it
+            new Bundled("snakeyaml", "org.yaml.snakeyaml.Yaml", Licence.APACHE_2, List.of("snakeyaml/")));
 
     private static final List<Included> INCLUDED = List.of(
             new Included("ASM (in Byte Buddy)", "bytebuddy/jar/asm/", "byte-buddy/ASM", Licence.BSD_3),

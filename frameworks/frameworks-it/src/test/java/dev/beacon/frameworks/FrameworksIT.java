@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -114,7 +115,7 @@ class FrameworksIT {
             }
             case BOOT_COMMAND_LINE -> args.addAll(List.of("-jar", BOOT_JAR.toAbsolutePath().toString(),
                     "--server.port=0", "--spring.application.name=shipping"));
-            case GRPC -> args.addAll(List.of("-cp", GRPC_APP.resolve("classes").toAbsolutePath() + java.io.File.pathSeparator
+            case GRPC -> args.addAll(List.of("-cp", GRPC_APP.resolve("classes").toAbsolutePath() + File.pathSeparator
                     + GRPC_APP.resolve("lib").toAbsolutePath() + "/*", "dev.beacon.frameworks.grpc.Server"));
         }
         List<ServiceInstance> seen = new CopyOnWriteArrayList<>();
