@@ -49,8 +49,8 @@ class FrameworksIT {
     static final Path AGENT_JAR = Path.of(System.getProperty("beacon.agent.jar", "../../agent/target/beacon-agent.jar"));
     static final Path BOOT_JAR = Path.of("../spring-boot-app/target/orders-app.jar");
     static final Path GRPC_APP = Path.of("../grpc-app/target");
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(10);
+    static final Path MICRONAUT_APP = Path.of("../micronaut-app/target");
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Queue<String> MATRIX = new ConcurrentLinkedQueue<>();
     private static final Pattern INFO = Pattern.compile("\\[beacon] \\S+ \\S+ (?:INFO|WARN) (.*)");
 
@@ -61,6 +61,8 @@ class FrameworksIT {
         BOOT_PROPERTIES("billing", "spring.application.name in ./application.properties"),
         BOOT_ENV("inventory", "spring.application.name in SPRING_APPLICATION_NAME"),
         BOOT_COMMAND_LINE("shipping", "spring.application.name in --spring.application.name on the command line"),
+        /** Name and random port (-1) in application.yml on the class path; readiness at /health/readiness. */
+        MICRONAUT("catalog", "micronaut.application.name in classpath:application.yml"),
         /** No declared name, no app jar: the main class's package and name (it is called Server). */
         GRPC("grpc-server", "the main class dev.beacon.frameworks.grpc.Server");
 
@@ -70,6 +72,11 @@ class FrameworksIT {
         Case(String service, String source) {
             this.service = service;
             this.source = source;
+        }
+
+        /** What the app answers on GET / (the gRPC app is not HTTP). */
+        String body() {
+            return this == MICRONAUT ? "catalog" : "orders";
         }
     }
 
@@ -115,8 +122,9 @@ class FrameworksIT {
             }
             case BOOT_COMMAND_LINE -> args.addAll(List.of("-jar", BOOT_JAR.toAbsolutePath().toString(),
                     "--server.port=0", "--spring.application.name=shipping"));
-            case GRPC -> args.addAll(List.of("-cp", GRPC_APP.resolve("classes").toAbsolutePath() + File.pathSeparator
-                    + GRPC_APP.resolve("lib").toAbsolutePath() + "/*", "dev.beacon.frameworks.grpc.Server"));
+            case MICRONAUT -> args.addAll(List.of("-cp", classPath(MICRONAUT_APP),
+                    "dev.beacon.frameworks.micronaut.CatalogApplication"));
+            case GRPC -> args.addAll(List.of("-cp", classPath(GRPC_APP), "dev.beacon.frameworks.grpc.Server"));
         }
         List<ServiceInstance> seen = new CopyOnWriteArrayList<>();
         long started = System.nanoTime();
@@ -138,7 +146,7 @@ class FrameworksIT {
                             .contains("health=auto: this gRPC app has no readiness endpoint the agent knows");
                     assertThat(seen).as("UP at once: no readiness endpoint").allMatch(i -> i.status() == Status.UP);
                 } else {
-                    assertThat(get(up.port(), "/")).isEqualTo("orders");
+                    assertThat(get(up.port(), "/")).isEqualTo(c.body());
                     appPort = up.port();
                     assertThat(seen.get(0).status()).as("registered STARTING until Actuator's readiness passes")
                             .isEqualTo(Status.STARTING);
@@ -160,6 +168,12 @@ class FrameworksIT {
                         .getFileName(), c.service, up.port(), up.ports(), upMillis));
             }
         }
+    }
+
+    /** An app module's classes and the jars copied to its target/lib/. */
+    private static String classPath(Path target) {
+        return target.resolve("classes").toAbsolutePath() + File.pathSeparator + target.resolve("lib").toAbsolutePath()
+                + File.separator + "*";
     }
 
     private static int freePort() throws IOException {
@@ -256,9 +270,13 @@ class FrameworksIT {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             stop = true;
-            join(2_000);
+            try {
+                join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
