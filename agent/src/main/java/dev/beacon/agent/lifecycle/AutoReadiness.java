@@ -16,10 +16,12 @@ import java.util.List;
 
 /**
  * {@code health=auto}: probes the readiness endpoint of the app's framework ({@link Framework#readiness()}). Until
- * one answers, each probe tries the candidates in order — {@code /actuator/health/readiness} on the management
+ * one has passed, each probe tries the candidates in order — {@code /actuator/health/readiness} on the management
  * port, then {@code /actuator/health} there, then both on the app's port, for Spring Boot — and the first that
- * answers anything but 404 is chosen (said once at INFO) and probed from then on: 2xx passes, anything else fails.
- * While none answers the probe fails, so the instance stays STARTING. Runs on the self-check's thread only.
+ * answers anything but 404 gives the probe's result: 2xx passes, anything else fails. The first candidate that passes
+ * is kept (said once at INFO) and probed from then on. Not locking in a candidate before it passes keeps a 404 that
+ * a starting app gives for a moment from demoting the app to a weaker endpoint for good. While none answers the probe
+ * fails, so the instance stays STARTING. Runs on the self-check's thread only.
  */
 final class AutoReadiness implements HealthCheck {
 
@@ -57,7 +59,7 @@ final class AutoReadiness implements HealthCheck {
                 last = url + " answered 404";
                 continue;
             }
-            if (chosen == null) {
+            if (chosen == null && status / 100 == 2) {
                 chosen = endpoint;
                 log.info("health=auto: probing {}'s readiness endpoint {}", framework.displayName(), url);
             }
