@@ -50,6 +50,7 @@ class FrameworksIT {
     static final Path BOOT_JAR = Path.of("../spring-boot-app/target/orders-app.jar");
     static final Path GRPC_APP = Path.of("../grpc-app/target");
     static final Path MICRONAUT_APP = Path.of("../micronaut-app/target");
+    static final Path QUARKUS_JAR = Path.of("../quarkus-app/target/quarkus-app/quarkus-run.jar");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Queue<String> MATRIX = new ConcurrentLinkedQueue<>();
     private static final Pattern INFO = Pattern.compile("\\[beacon] \\S+ \\S+ (?:INFO|WARN) (.*)");
@@ -63,6 +64,8 @@ class FrameworksIT {
         BOOT_COMMAND_LINE("shipping", "spring.application.name in --spring.application.name on the command line"),
         /** Name and random port (-1) in application.yml on the class path; readiness at /health/readiness. */
         MICRONAUT("catalog", "micronaut.application.name in classpath:application.yml"),
+        /** Built by quarkus-maven-plugin (fast-jar): application.properties in quarkus-app/app/*.jar, port 0. */
+        QUARKUS("pricing", "quarkus.application.name in application.properties"),
         /** No declared name, no app jar: the main class's package and name (it is called Server). */
         GRPC("grpc-server", "the main class dev.beacon.frameworks.grpc.Server");
 
@@ -76,7 +79,7 @@ class FrameworksIT {
 
         /** What the app answers on GET / (the gRPC app is not HTTP). */
         String body() {
-            return this == MICRONAUT ? "catalog" : "orders";
+            return this == MICRONAUT ? "catalog" : this == QUARKUS ? "pricing" : "orders";
         }
     }
 
@@ -124,6 +127,7 @@ class FrameworksIT {
                     "--server.port=0", "--spring.application.name=shipping"));
             case MICRONAUT -> args.addAll(List.of("-cp", classPath(MICRONAUT_APP),
                     "dev.beacon.frameworks.micronaut.CatalogApplication"));
+            case QUARKUS -> args.addAll(List.of("-jar", QUARKUS_JAR.toAbsolutePath().toString()));
             case GRPC -> args.addAll(List.of("-cp", classPath(GRPC_APP), "dev.beacon.frameworks.grpc.Server"));
         }
         List<ServiceInstance> seen = new CopyOnWriteArrayList<>();
