@@ -50,6 +50,7 @@ class FrameworksIT {
     static final Path BOOT_JAR = Path.of("../spring-boot-app/target/orders-app.jar");
     static final Path GRPC_APP = Path.of("../grpc-app/target");
     static final Path MICRONAUT_APP = Path.of("../micronaut-app/target");
+    static final Path DROPWIZARD_APP = Path.of("../dropwizard-app/target");
     static final Path QUARKUS_JAR = Path.of("../quarkus-app/target/quarkus-app/quarkus-run.jar");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Queue<String> MATRIX = new ConcurrentLinkedQueue<>();
@@ -66,6 +67,8 @@ class FrameworksIT {
         MICRONAUT("catalog", "micronaut.application.name in classpath:application.yml"),
         /** Built by quarkus-maven-plugin (fast-jar): application.properties in quarkus-app/app/*.jar, port 0. */
         QUARKUS("pricing", "quarkus.application.name in application.properties"),
+        /** {@code server config.yml}: application and admin connectors on fixed ports; readiness is /healthcheck. */
+        DROPWIZARD("ledger-application", "the main class dev.beacon.frameworks.dropwizard.LedgerApplication"),
         /** No declared name, no app jar: the main class's package and name (it is called Server). */
         GRPC("grpc-server", "the main class dev.beacon.frameworks.grpc.Server");
 
@@ -79,7 +82,12 @@ class FrameworksIT {
 
         /** What the app answers on GET / (the gRPC app is not HTTP). */
         String body() {
-            return this == MICRONAUT ? "catalog" : this == QUARKUS ? "pricing" : "orders";
+            return switch (this) {
+                case MICRONAUT -> "catalog";
+                case QUARKUS -> "pricing";
+                case DROPWIZARD -> "ledger";
+                default -> "orders";
+            };
         }
     }
 
@@ -127,6 +135,13 @@ class FrameworksIT {
                     "--server.port=0", "--spring.application.name=shipping"));
             case MICRONAUT -> args.addAll(List.of("-cp", classPath(MICRONAUT_APP),
                     "dev.beacon.frameworks.micronaut.CatalogApplication"));
+            case DROPWIZARD -> {
+                Files.writeString(workDir.resolve("config.yml"), "server:\n  applicationConnectors:\n    - type: http\n"
+                        + "      port: " + freePort() + "\n  adminConnectors:\n    - type: http\n      port: " + management
+                        + "\n");
+                args.addAll(List.of("-cp", classPath(DROPWIZARD_APP), "dev.beacon.frameworks.dropwizard.LedgerApplication",
+                        "server", "config.yml"));
+            }
             case QUARKUS -> args.addAll(List.of("-jar", QUARKUS_JAR.toAbsolutePath().toString()));
             case GRPC -> args.addAll(List.of("-cp", classPath(GRPC_APP), "dev.beacon.frameworks.grpc.Server"));
         }
@@ -156,6 +171,12 @@ class FrameworksIT {
                             .isEqualTo(Status.STARTING);
                 }
                 assertThat(up.port()).isEqualTo(appPort);
+                if (c == Case.DROPWIZARD) {
+                    assertThat(up.ports()).containsEntry("admin", management);
+                    assertThat(String.join("\n", agentLines(app))).contains(
+                            "health=auto: probing Dropwizard's readiness endpoint http://127.0.0.1:" + management
+                                    + "/healthcheck");
+                }
                 if (c == Case.BOOT_YAML_PROFILE) {
                     assertThat(up.ports()).containsEntry("management", management);
                     assertThat(String.join("\n", agentLines(app))).contains(
