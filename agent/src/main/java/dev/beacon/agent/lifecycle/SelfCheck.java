@@ -236,8 +236,11 @@ final class SelfCheck {
     /** For the registration log line: what is checked and how often. */
     String describe() {
         if (enabled() && config.isAuto()) {
-            return "auto (" + framework.map(f -> f.displayName() + "'s readiness endpoint").orElse("no framework known")
-                    + ") every " + config.interval().toMillis() + " ms (rise " + thresholds().rise() + ", fall "
+            if (framework.isEmpty() || framework.get().readiness().isEmpty()) {
+                return "auto (no readiness endpoint known: not probed)";
+            }
+            return "auto (" + framework.get().displayName() + "'s readiness endpoint) every "
+                    + config.interval().toMillis() + " ms (rise " + thresholds().rise() + ", fall "
                     + thresholds().fall() + ")";
         }
         return enabled() ? config.target() + " every " + config.interval().toMillis() + " ms (rise "
