@@ -156,8 +156,15 @@ class FrameworksIT {
 
                 ServiceInstance up = awaitStatus(seen, Status.UP, START_TIMEOUT, app);
                 int appPort;
+                String latency = "";
                 if (c == Case.GRPC) {
                     appPort = Integer.parseInt(app.awaitOut("grpc: listening (\\d+)", START_TIMEOUT));
+                    // registration latency: the agent's "registered" line against the moment start() returned
+                    long listeningAt = Long.parseLong(app.awaitOut("grpc: listening \\d+ at (\\d+)", START_TIMEOUT));
+                    long registeredAt = registeredAt(app);
+                    latency = ", registered " + (registeredAt - listeningAt) + " ms after start() returned";
+                    assertThat(registeredAt - listeningAt).as("registered within milliseconds of serving, not after "
+                            + "a grace period").isLessThan(450);
                     int throwaway = Integer.parseInt(app.awaitOut("grpc: throwaway (\\d+)", START_TIMEOUT));
                     assertThat(seen).as("the throwaway socket was never registered")
                             .noneMatch(i -> i.port() == throwaway || i.ports().containsValue(throwaway));
@@ -189,8 +196,8 @@ class FrameworksIT {
                 assertThat(reader.instances(c.service)).as("deregistered on SIGTERM").isEmpty();
                 assertThat(String.join("\n", agentLines(app))).contains("deregistered service=" + c.service);
                 assertThat(String.join("\n", app.stderr())).doesNotContain(" WARN ", " ERROR ");
-                MATRIX.add(String.format("%-18s %-40s %s port %d ports %s, UP after %d ms", c, java.getParent().getParent()
-                        .getFileName(), c.service, up.port(), up.ports(), upMillis));
+                MATRIX.add(String.format("%-18s %-24s %s port %d ports %s, UP after %d ms%s", c, java.getParent()
+                        .getParent().getFileName(), c.service, up.port(), up.ports(), upMillis, latency));
             }
         }
     }
@@ -218,6 +225,19 @@ class FrameworksIT {
             }
         }
         return lines;
+    }
+
+    /** When the agent's first "registered service=" line was written (epoch millis; the line has local time). */
+    private static long registeredAt(JavaProcess app) {
+        Pattern registered = Pattern.compile("\\[beacon] (\\S+ \\S+) INFO registered service=");
+        for (String line : app.stderr()) {
+            Matcher m = registered.matcher(line);
+            if (m.find()) {
+                return java.time.LocalDateTime.parse(m.group(1).replace(' ', 'T')).atZone(java.time.ZoneId.systemDefault())
+                        .toInstant().toEpochMilli();
+            }
+        }
+        throw new AssertionError("no registered line in " + app.stderr());
     }
 
     private static String awaitAgentLine(JavaProcess app, String prefix, Duration timeout) throws Exception {
