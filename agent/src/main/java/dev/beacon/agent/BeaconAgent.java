@@ -2,6 +2,7 @@ package dev.beacon.agent;
 
 import dev.beacon.agent.config.AgentConfig;
 import dev.beacon.agent.config.AgentConfigParser;
+import dev.beacon.agent.declared.DeclaredApp;
 import dev.beacon.agent.detect.JvmOwnPorts;
 import dev.beacon.agent.detect.ProcNetListeners;
 import dev.beacon.agent.instrument.BindHooks;
@@ -65,7 +66,8 @@ public final class BeaconAgent {
             Handoff handoff = new Handoff();
             BindHooks.Pending hooks = null;
             try {
-                hooks = BindHooks.install(instrumentation, handoff, handoff.closeSignal(), handoff.shutdownSignal());
+                hooks = BindHooks.install(instrumentation, handoff, handoff.closeSignal(), handoff.servingSignal(),
+                        handoff.shutdownSignal());
             } catch (Throwable t) {
                 AgentLogLine.printWarning("cannot install the bind hooks (" + t
                         + "); listeners are found by scanning /proc only");
@@ -113,7 +115,11 @@ public final class BeaconAgent {
                 handoff.awaitFirstBind(idleStartMillis);
                 AgentConfig config;
                 try {
-                    config = AgentConfigParser.parse(agentArgs, System.getProperties(), System.getenv());
+                    // what the app declares (its name, port roles, framework) is read here, on the agent's thread,
+                    // and only when service= is not given or health=auto is
+                    config = AgentConfigParser.parse(agentArgs, System.getProperties(), System.getenv(),
+                            () -> DeclaredApp.read(System.getProperties(), System.getenv(),
+                                    Path.of("").toAbsolutePath()));
                 } catch (IllegalArgumentException e) {
                     handoff.close();
                     AgentLogLine.printError("bad agent configuration: " + e.getMessage()

@@ -1,5 +1,6 @@
 package dev.beacon.agent.config;
 
+import dev.beacon.agent.declared.Framework;
 import dev.beacon.health.HealthThresholds;
 
 import java.time.Duration;
@@ -31,6 +32,11 @@ import java.util.Set;
  *                     ports; the first one that listens is the primary unless {@code port=} is given
  * @param networkInterface {@code interface=}; advertise an address of this network interface
  * @param network      {@code network=}; advertise an address inside this CIDR block
+ * @param serviceSource where {@link #service} comes from, for the INFO line: {@code service=}, or what the app
+ *                     declares ({@code spring.application.name in BOOT-INF/classes/application.yml}), or the rule
+ *                     that named it ({@code the jar orders-1.4.jar})
+ * @param framework    the application framework the app runs on, when the agent read its declared configuration and
+ *                     knows it; {@code health=auto} probes its readiness endpoint
  */
 public record AgentConfig(
         boolean enabled,
@@ -48,7 +54,9 @@ public record AgentConfig(
         String logLevel,
         Map<String, Integer> namedPorts,
         Optional<String> networkInterface,
-        Optional<String> network) {
+        Optional<String> network,
+        String serviceSource,
+        Optional<Framework> framework) {
 
     public AgentConfig {
         metadata = Map.copyOf(metadata);
@@ -57,6 +65,8 @@ public record AgentConfig(
         namedPorts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(namedPorts));
         Objects.requireNonNull(networkInterface, "networkInterface");
         Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(serviceSource, "serviceSource");
+        Objects.requireNonNull(framework, "framework");
     }
 
     /** The name of {@code port} from {@code ports=} or Spring Boot's properties, if it has one. */
@@ -72,8 +82,8 @@ public record AgentConfig(
     /**
      * The self-check.
      *
-     * @param target     {@code health=}: a path probed on the registered port ({@code /health}) or a full URL
-     *                   ({@code http://127.0.0.1:8081/ready})
+     * @param target     {@code health=}: a path probed on the registered port ({@code /health}), a full URL
+     *                   ({@code http://127.0.0.1:8081/ready}), or {@code auto} (the framework's readiness endpoint)
      * @param interval   {@code health-interval=}; time between probes
      * @param thresholds {@code health-rise=} and {@code health-fall=}
      */
@@ -88,6 +98,11 @@ public record AgentConfig(
         /** Whether {@link #target} is a path on the registered port rather than a full URL. */
         public boolean isPath() {
             return target.startsWith("/");
+        }
+
+        /** Whether {@link #target} is {@code auto}: the framework's readiness endpoint. */
+        public boolean isAuto() {
+            return target.equals(HealthSettings.AUTO);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.beacon.agent.config;
 
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
+import dev.beacon.agent.declared.DeclaredApp;
 import dev.beacon.agent.detect.Cidr;
 import dev.beacon.agent.logging.AgentLog;
 import dev.beacon.registry.Registration;
@@ -21,6 +22,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -54,14 +56,38 @@ public final class AgentConfigParser {
      * @throws IllegalArgumentException with one line naming the key, the bad value and what is valid
      */
     public static AgentConfig parse(String agentArgs, Map<?, ?> properties, Map<String, String> env) {
+        return parse(agentArgs, properties, env, DeclaredApp::none);
+    }
+
+    /**
+     * Parses and validates; {@code declared} (what the app declares: its name, port roles, framework) is asked only
+     * when {@code service=} is not given or {@code health=auto} is, and at most once.
+     *
+     * @throws IllegalArgumentException with one line naming the key, the bad value and what is valid
+     */
+    public static AgentConfig parse(String agentArgs, Map<?, ?> properties, Map<String, String> env,
+                                    Supplier<DeclaredApp> declared) {
         AgentSettingSources.Settings settings = AgentSettingSources.read(agentArgs, properties, env);
         Map<String, String> values = settings.values();
         Map<String, String> metadata = settings.metadata();
 
         boolean enabled = parseBoolean("enabled", values.getOrDefault("enabled", "true"));
-        String service = values.containsKey("service")
-                ? check("service", values.get("service"), ServiceInstance::checkServiceName)
-                : DefaultServiceName.of(properties);
+        boolean given = values.containsKey("service");
+        DeclaredApp app = !given || HealthSettings.AUTO.equals(values.getOrDefault("health", "").trim())
+                ? declared.get() : DeclaredApp.none();
+        String service;
+        String serviceSource;
+        if (given) {
+            service = check("service", values.get("service"), ServiceInstance::checkServiceName);
+            serviceSource = "service=";
+        } else if (app.name().isPresent()) {
+            service = DefaultServiceName.sanitize(app.name().get().value());
+            serviceSource = app.name().get().source();
+        } else {
+            DefaultServiceName.Named named = DefaultServiceName.named(properties);
+            service = named.name();
+            serviceSource = named.source();
+        }
         String registry = check("registry", values.getOrDefault("registry", Registries.DEFAULT_URI),
                 Registries::checkUri);
         Duration ttl = values.containsKey("ttl") ? Ttl.parse(values.get("ttl")) : DEFAULT_TTL;
@@ -90,6 +116,11 @@ public final class AgentConfigParser {
         String log = values.getOrDefault("log", "info").trim().toLowerCase(Locale.ROOT);
         check("log", log, AgentLog::parseLevel);
         Map<String, Integer> namedPorts = namedPorts(values.getOrDefault("ports", ""), properties);
+        app.ports().forEach((role, p) -> {
+            if (!namedPorts.containsValue(p)) {
+                namedPorts.putIfAbsent(role, p);
+            }
+        });
         Optional<String> networkInterface = Optional.ofNullable(values.get("interface")).map(String::trim);
         if (networkInterface.isPresent() && !INTERFACE.matcher(networkInterface.get()).matches()) {
             throw new IllegalArgumentException("interface=" + networkInterface.get()
@@ -98,7 +129,7 @@ public final class AgentConfigParser {
         Optional<String> network = Optional.ofNullable(values.get("network")).map(String::trim);
         network.ifPresent(cidr -> check("network", cidr, Cidr::parse));
         return new AgentConfig(enabled, service, registry, ttl, heartbeat, host, port, id, metadata, excludePorts,
-                drain, health, log, namedPorts, networkInterface, network);
+                drain, health, log, namedPorts, networkInterface, network, serviceSource, app.framework());
     }
 
     /** {@code exclude-ports=}: ports separated by commas, semicolons or spaces. */

@@ -47,9 +47,14 @@ final class HealthSettings {
         if (target == null) {
             return Optional.empty();
         }
-        checkTarget(target.trim());
+        if (!target.trim().equals(AUTO)) {
+            checkTarget(target.trim());
+        }
         return Optional.of(new AgentConfig.Health(target.trim(), interval, new HealthThresholds(rise, fall)));
     }
+
+    /** {@code health=auto}: the readiness endpoint of the app's framework (docs/health.md lists them). */
+    static final String AUTO = "auto";
 
     /** A path ({@code /health}, on the registered port) or an absolute http(s) URL; the same rules as core's. */
     private static void checkTarget(String target) {
@@ -69,8 +74,8 @@ final class HealthSettings {
         }
         if (problem != null) {
             throw new IllegalArgumentException("health=" + target + " is not valid: " + problem
-                    + "; write a path on the registered port such as health=/health, or a URL such as "
-                    + "health=http://127.0.0.1:8081/ready");
+                    + "; write a path on the registered port such as health=/health, a URL such as "
+                    + "health=http://127.0.0.1:8081/ready, or health=auto");
         }
     }
 

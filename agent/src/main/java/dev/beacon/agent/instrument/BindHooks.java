@@ -28,17 +28,20 @@ public final class BindHooks {
     /**
      * Defines the bridge and adds the transformer, which weaves each hooked class as it loads. Cheap enough for
      * premain: no ASM is loaded here. {@code onBind} receives each bound server socket or channel on the app's thread,
-     * {@code onClose} each one just closed (both must only hand it over); {@code onShutdown} runs on the shutdown
+     * {@code onClose} each one just closed, {@code onServe} each server socket or channel
+     * the app accepts on or registers with a selector (any selectable channel: it must filter; all must only hand it
+     * over); {@code onShutdown} runs on the shutdown
      * thread before the app's shutdown hooks. Call {@link Pending#weaveAndDetach()} next, off the app's main thread.
      *
      * @throws Exception if the bridge cannot be defined; nothing is woven then
      */
     public static Pending install(Instrumentation instrumentation, Consumer<Object> onBind, Consumer<Object> onClose,
-                                  Runnable onShutdown) throws Exception {
+                                  Consumer<Object> onServe, Runnable onShutdown) throws Exception {
         Class<?> bridge = defineBridge(instrumentation);
         bridge.getField(BridgeClass.ON_BIND).set(null, onBind);
         bridge.getField(BridgeClass.ON_CLOSE).set(null, onClose);
         bridge.getField(BridgeClass.ON_SHUTDOWN).set(null, onShutdown);
+        bridge.getField(BridgeClass.ON_SERVE).set(null, onServe);
         NettyBridge.install(onBind);
         HookTransformer transformer = new HookTransformer();
         instrumentation.addTransformer(transformer, true);
@@ -66,6 +69,7 @@ public final class BindHooks {
             List<String> failures = new ArrayList<>();
             List<String> targets = new ArrayList<>(HookTransformer.JDK_BIND_TYPES);
             targets.add(HookTransformer.SHUTDOWN_HOOKS);
+            targets.add(HookTransformer.SELECTABLE);
             for (String type : targets) {
                 try {
                     Class.forName(type.replace('/', '.'), false, null); // woven by the transformer as it loads

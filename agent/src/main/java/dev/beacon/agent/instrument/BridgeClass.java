@@ -26,6 +26,15 @@ import java.util.Base64;
  *         }
  *     }
  *
+ *     public static volatile Consumer<Object> onServe;    // receives every channel accepted on or registered
+ *
+ *     public static void serving(Object socket) {         // woven at the entries of accept and register
+ *         Consumer<Object> listener = onServe;
+ *         if (listener != null) {
+ *             try { listener.accept(socket); } catch (Throwable ignored) { }   // never disturb the app's accept
+ *         }
+ *     }
+ *
  *     public static void shuttingDown() {                 // woven at the entry of ApplicationShutdownHooks#runHooks
  *         Runnable listener = onShutdown;
  *         if (listener != null) {
@@ -37,7 +46,7 @@ import java.util.Base64;
  * The bytes are a constant, written by {@code BridgeClassTest} with ASM, which checks that they are still what it
  * writes (and prints the new constant when they are not). Neither reading a class file back from the agent jar (a
  * resource lookup through every JDK module) nor writing one at startup (loading and verifying ASM's writer) would
- * be free on the app's main thread, where premain runs. Its three fields are the agent's one documented piece of
+ * be free on the app's main thread, where premain runs. Its four fields are the agent's one documented piece of
  * mutable static state.
  */
 final class BridgeClass {
@@ -47,18 +56,20 @@ final class BridgeClass {
     static final String ON_BIND = "onBind";
     static final String ON_SHUTDOWN = "onShutdown";
     static final String ON_CLOSE = "onClose";
+    static final String ON_SERVE = "onServe";
 
     /** Java 17 class file of {@link #NAME}, Base64; see {@code BridgeClassTest#constant_isWhatAsmWrites}. */
-    static final String CLASS_FILE = "yv66vgAAAD0AIwEAF3N1bi9uaW8vY2gvQmVhY29uQnJpZGdlBwABAQAQamF2YS9sYW5nL09iamVjdAcAAwEABm9uQmluZAEAHUxq"
-            + "YXZhL3V0aWwvZnVuY3Rpb24vQ29uc3VtZXI7AQAKb25TaHV0ZG93bgEAFExqYXZhL2xhbmcvUnVubmFibGU7AQAHb25DbG9zZQEA"
-            + "BWJvdW5kAQAVKExqYXZhL2xhbmcvT2JqZWN0OylWAQATamF2YS9sYW5nL1Rocm93YWJsZQcADAwABQAGCQACAA4BABtqYXZhL3V0"
-            + "aWwvZnVuY3Rpb24vQ29uc3VtZXIHABABAAZhY2NlcHQMABIACwsAEQATAQAMc2h1dHRpbmdEb3duAQADKClWDAAHAAgJAAIAFwEA"
-            + "EmphdmEvbGFuZy9SdW5uYWJsZQcAGQEAA3J1bgwAGwAWCwAaABwBAAZjbG9zZWQMAAkABgkAAgAfAQAEQ29kZQEADVN0YWNrTWFw"
-            + "VGFibGUAMQACAAQAAAADAEkABQAGAAAASQAHAAgAAABJAAkABgAAAAMACQAKAAsAAQAhAAAATQACAAIAAAAUsgAPTCvGAA4rKrkA"
-            + "FAIApwAEV7EAAQAIAA8AEgANAAEAIgAAAB8AAv8AEgACBwAEBwARAAEHAA3/AAAAAgcABAcAEQAAAAkAFQAWAAEAIQAAAEYAAQAB"
-            + "AAAAE7IAGEsqxgANKrkAHQEApwAEV7EAAQAIAA4AEQANAAEAIgAAABkAAv8AEQABBwAaAAEHAA3/AAAAAQcAGgAAAAkAHgALAAEA"
-            + "IQAAAE0AAgACAAAAFLIAIEwrxgAOKyq5ABQCAKcABFexAAEACAAPABIADQABACIAAAAfAAL/ABIAAgcABAcAEQABBwAN/wAAAAIH"
-            + "AAQHABEAAAAA";
+    static final String CLASS_FILE = "yv66vgAAAD0AJwEAF3N1bi9uaW8vY2gvQmVhY29uQnJpZGdlBwABAQAQamF2YS9sYW5nL09iamVjdAcAAwEABm9uQmluZAEAHUxqYXZh"
+            + "L3V0aWwvZnVuY3Rpb24vQ29uc3VtZXI7AQAKb25TaHV0ZG93bgEAFExqYXZhL2xhbmcvUnVubmFibGU7AQAHb25DbG9zZQEAB29uU2Vy"
+            + "dmUBAAVib3VuZAEAFShMamF2YS9sYW5nL09iamVjdDspVgEAE2phdmEvbGFuZy9UaHJvd2FibGUHAA0MAAUABgkAAgAPAQAbamF2YS91"
+            + "dGlsL2Z1bmN0aW9uL0NvbnN1bWVyBwARAQAGYWNjZXB0DAATAAwLABIAFAEADHNodXR0aW5nRG93bgEAAygpVgwABwAICQACABgBABJq"
+            + "YXZhL2xhbmcvUnVubmFibGUHABoBAANydW4MABwAFwsAGwAdAQAGY2xvc2VkDAAJAAYJAAIAIAEAB3NlcnZpbmcMAAoABgkAAgAjAQAE"
+            + "Q29kZQEADVN0YWNrTWFwVGFibGUAMQACAAQAAAAEAEkABQAGAAAASQAHAAgAAABJAAkABgAAAEkACgAGAAAABAAJAAsADAABACUAAABN"
+            + "AAIAAgAAABSyABBMK8YADisquQAVAgCnAARXsQABAAgADwASAA4AAQAmAAAAHwAC/wASAAIHAAQHABIAAQcADv8AAAACBwAEBwASAAAA"
+            + "CQAWABcAAQAlAAAARgABAAEAAAATsgAZSyrGAA0quQAeAQCnAARXsQABAAgADgARAA4AAQAmAAAAGQAC/wARAAEHABsAAQcADv8AAAAB"
+            + "BwAbAAAACQAfAAwAAQAlAAAATQACAAIAAAAUsgAhTCvGAA4rKrkAFQIApwAEV7EAAQAIAA8AEgAOAAEAJgAAAB8AAv8AEgACBwAEBwAS"
+            + "AAEHAA7/AAAAAgcABAcAEgAAAAkAIgAMAAEAJQAAAE0AAgACAAAAFLIAJEwrxgAOKyq5ABUCAKcABFexAAEACAAPABIADgABACYAAAAf"
+            + "AAL/ABIAAgcABAcAEgABBwAO/wAAAAIHAAQHABIAAAAA";
 
     private BridgeClass() {
     }

@@ -23,6 +23,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       listener at once instead of at its next tick (a close that throws is found at the next tick);</li>
  *   <li>before each return of {@code listen(int)} in {@code io.netty.channel.unix.Socket} and shaded copies:
  *       {@code NettyBridge.listened(this)};</li>
+ *   <li>at the entry of {@code accept} in {@code sun.nio.ch.ServerSocketChannelImpl},
+ *       {@code sun.nio.ch.AsynchronousServerSocketChannelImpl} and {@code java.net.ServerSocket}, and of
+ *       {@code register(Selector, int, Object)} in {@code java.nio.channels.spi.AbstractSelectableChannel}:
+ *       {@code BeaconBridge.serving(this)} — the server socket serves, so it may be registered (a socket bound only
+ *       to learn a free port and closed never gets there);</li>
  *   <li>at the entry of {@code java.lang.ApplicationShutdownHooks#runHooks()}: {@code BeaconBridge.shuttingDown()}.</li>
  * </ul>
  * The woven calls take the receiver only and the callees catch everything, so no branch, frame or exception handler
@@ -43,6 +48,14 @@ final class HookTransformer implements ClassFileTransformer {
             "sun/nio/ch/AsynchronousServerSocketChannelImpl", "close",
             "java/net/ServerSocket", "close");
     static final String SHUTDOWN_HOOKS = "java/lang/ApplicationShutdownHooks";
+    /** Where a server socket starts serving: accepting, or registering with a selector (name and descriptor prefix). */
+    static final Map<String, String[]> JDK_SERVING_METHODS = Map.of(
+            "sun/nio/ch/ServerSocketChannelImpl", new String[]{"accept", "()"},
+            "sun/nio/ch/AsynchronousServerSocketChannelImpl", new String[]{"accept", "("},
+            "java/net/ServerSocket", new String[]{"accept", "()"},
+            "java/nio/channels/spi/AbstractSelectableChannel",
+            new String[]{"register", "(Ljava/nio/channels/Selector;ILjava/lang/Object;)"});
+    static final String SELECTABLE = "java/nio/channels/spi/AbstractSelectableChannel";
     static final String NETTY_SOCKET_SUFFIX = "/netty/channel/unix/Socket";
 
     /** Types woven so far and failures, for the agent's log (read on the agent thread). */
@@ -51,7 +64,7 @@ final class HookTransformer implements ClassFileTransformer {
 
     static boolean isTarget(String internalName) {
         return JDK_BIND_TYPES.contains(internalName) || SHUTDOWN_HOOKS.equals(internalName)
-                || internalName.endsWith(NETTY_SOCKET_SUFFIX);
+                || SELECTABLE.equals(internalName) || internalName.endsWith(NETTY_SOCKET_SUFFIX);
     }
 
     @Override
@@ -96,9 +109,14 @@ final class HookTransformer implements ClassFileTransformer {
                     changed[0] = true;
                     return new CallBeforeReturn(mv, NETTY_BRIDGE, "listened");
                 }
+                String[] serving = JDK_SERVING_METHODS.get(className);
+                if (instance && serving != null && name.equals(serving[0]) && descriptor.startsWith(serving[1])) {
+                    changed[0] = true;
+                    return new CallAtEntry(mv, "serving", true);
+                }
                 if (className.equals(SHUTDOWN_HOOKS) && name.equals("runHooks") && descriptor.equals("()V")) {
                     changed[0] = true;
-                    return new CallAtEntry(mv);
+                    return new CallAtEntry(mv, "shuttingDown", false);
                 }
                 return mv;
             }
@@ -127,16 +145,26 @@ final class HookTransformer implements ClassFileTransformer {
         }
     }
 
-    /** Inserts {@code BeaconBridge.shuttingDown()} at the method's entry. */
+    /** Inserts {@code BeaconBridge.method()} or {@code BeaconBridge.method(this)} at the method's entry. */
     private static final class CallAtEntry extends MethodVisitor {
-        CallAtEntry(MethodVisitor mv) {
+        private final String method;
+        private final boolean withThis;
+
+        CallAtEntry(MethodVisitor mv, String method, boolean withThis) {
             super(Opcodes.ASM9, mv);
+            this.method = method;
+            this.withThis = withThis;
         }
 
         @Override
         public void visitCode() {
             super.visitCode();
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "shuttingDown", "()V", false);
+            if (withThis) {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, method, "(Ljava/lang/Object;)V", false);
+            } else {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, method, "()V", false);
+            }
         }
     }
 }

@@ -10,6 +10,9 @@ import dev.beacon.registry.RegistryUris;
 import dev.beacon.registry.ServiceRegistry;
 import org.slf4j.Logger;
 
+import dev.beacon.agent.detect.Listener;
+
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -66,17 +69,28 @@ public final class AgentLoop implements Runnable {
     /** Taking the sockets the hooks queued in {@code handoff} since premain. */
     public AgentLoop(AgentConfig config, Supplier<ServiceRegistry> registryFactory, Set<Integer> jvmOwnPorts,
                      String instanceId, ProcNetListeners proc, Handoff handoff) {
-        this(config, registryFactory, jvmOwnPorts, instanceId, proc, SelfCheck.of(config), handoff);
+        this(config, registryFactory, jvmOwnPorts, instanceId, proc, SelfCheck.of(config), handoff,
+                ListenerTracker.SERVING_GRACE_MILLIS);
     }
 
-    /** With a given self-check (tests: a fake check on the calling thread). */
+    /**
+     * With a given self-check (tests: a fake check on the calling thread) and no serving grace: every hooked listener
+     * counts as serving at once (the tests of the serving rule use the constructor below).
+     */
     AgentLoop(AgentConfig config, Supplier<ServiceRegistry> registryFactory, Set<Integer> jvmOwnPorts,
               String instanceId, ProcNetListeners proc, SelfCheck selfCheck, Handoff handoff) {
+        this(config, registryFactory, jvmOwnPorts, instanceId, proc, selfCheck, handoff, 0);
+    }
+
+    /** With a given self-check and serving grace ({@link ListenerTracker#SERVING_GRACE_MILLIS} in the agent). */
+    AgentLoop(AgentConfig config, Supplier<ServiceRegistry> registryFactory, Set<Integer> jvmOwnPorts,
+              String instanceId, ProcNetListeners proc, SelfCheck selfCheck, Handoff handoff,
+              long servingGraceMillis) {
         this.config = Objects.requireNonNull(config, "config");
         this.registryFactory = Objects.requireNonNull(registryFactory, "registryFactory");
         this.handoff = Objects.requireNonNull(handoff, "handoff");
         this.selfCheck = selfCheck;
-        this.tracker = new ListenerTracker(config, jvmOwnPorts, proc);
+        this.tracker = new ListenerTracker(config, jvmOwnPorts, proc, servingGraceMillis);
         this.instances = new InstanceFromListeners(config, instanceId);
         this.notices = new RegistrationNotices(config, selfCheck.enabled() ? selfCheck.describe() : null);
         this.maintenance = new MaintenanceNotices(config.heartbeat());
@@ -113,6 +127,9 @@ public final class AgentLoop implements Runnable {
         if (stopping || !openRegistry()) {
             return;
         }
+        if (!config.serviceSource().equals("service=")) {
+            log.info("service={} ({})", config.service(), config.serviceSource());
+        }
         if (selfCheck.enabled()) {
             selfCheck.onResult(this::wakeUp); // here, not in the constructor: premain creates no lambda for it
         }
@@ -123,11 +140,16 @@ public final class AgentLoop implements Runnable {
             log.debug("hooks installed; retransformed {}", installed.retransformed());
         }
         while (!stopping) {
+            long tick = TICK_MILLIS;
             try {
                 lock.lock();
                 try {
                     if (!stopping) {
-                        step(System.nanoTime() / 1_000_000);
+                        long now = System.nanoTime() / 1_000_000;
+                        step(now);
+                        if (tracker.waitingForServing(now)) {
+                            tick = 50; // a listener's serving grace ends soon: register it close to its end
+                        }
                     }
                 } finally {
                     lock.unlock();
@@ -136,7 +158,7 @@ public final class AgentLoop implements Runnable {
             } catch (Throwable t) {
                 log.warn("unexpected failure; carrying on", t);
             }
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(tick));
             if (Thread.interrupted() && stopping) {
                 break;
             }
@@ -148,19 +170,23 @@ public final class AgentLoop implements Runnable {
         if (stopping) {
             return;
         }
-        boolean changed = tracker.takeBound(handoff);
+        boolean changed = tracker.takeBound(handoff, now);
         changed |= tracker.dropClosed(now);
         if (tracker.scanDue(now)) {
             changed |= tracker.reconcileWithProc(now);
             instances.forgetAddress(); // interfaces may have changed: choose the address again
         }
-        ServiceInstance desired = instances.desired(tracker.listeners(), selfCheck.status());
+        Map<Integer, Listener> serving = tracker.serving(now);
+        if (registration == null && !serving.isEmpty()) {
+            selfCheck.resolveAuto(); // health=auto: the framework's endpoint, or UP at once if it has none
+        }
+        ServiceInstance desired = instances.desired(serving, tracker.roles(), selfCheck.status());
         Registration current = registration;
         if (current != null && desired != null) {
-            selfCheck.probeIfDue(now, instances.probeTarget(tracker.listeners(), desired));
+            selfCheck.probeIfDue(now, instances.probeTarget(serving, tracker.roles(), desired));
         }
         if (current != null && selfCheck.takeResult(current.instance())) {
-            desired = instances.desired(tracker.listeners(), selfCheck.status());
+            desired = instances.desired(serving, tracker.roles(), selfCheck.status());
         }
         apply(desired, now);
         if (changed) {

@@ -1,5 +1,7 @@
 package dev.beacon.agent.lifecycle;
 
+import dev.beacon.agent.declared.BindStack;
+
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -29,14 +31,36 @@ public final class Handoff implements Consumer<Object> {
     record JvmOwned(Object socket) {
     }
 
+    /** A socket the app bound, with the role its binding stack gives it ({@link BindStack}; null: none). */
+    record Bound(Object socket, String role) {
+    }
+
+    /** A server socket the app accepts on or registers with a selector: it serves. */
+    record Serving(Object socket) {
+    }
+
+    /** Server sockets already signalled as serving, so that each accept after the first costs one lookup. */
+    private final java.util.Map<Object, Boolean> signalled = new java.util.WeakHashMap<>();
+    private final Consumer<Object> servingSignal = new ServingSignal();
+
     /** Queues a bound server socket or channel and wakes the agent's thread. Never throws; called on the app's thread. */
     @Override
     public void accept(Object socket) {
         if (closed || socket == null) {
             return;
         }
-        bound.add(boundByJvmItself() ? new JvmOwned(socket) : socket);
+        String role = BindStack.ofCurrentThread();
+        bound.add(BindStack.JVM.equals(role) ? new JvmOwned(socket) : new Bound(socket, role));
         wakeUp();
+    }
+
+    /**
+     * What the accept and selector-registration hooks call with the channel or socket (on the app's thread): a server
+     * socket that the app accepts on, or registers with a selector, serves. Only the first signal per socket is
+     * queued; later ones (one per accepted connection) cost a lookup.
+     */
+    public Consumer<Object> servingSignal() {
+        return servingSignal;
     }
 
     /** What the shutdown hooks run: the loop's {@link AgentLoop#shutdown()}, or a note for a loop to come. */
@@ -101,12 +125,22 @@ public final class Handoff implements Consumer<Object> {
         }
     }
 
-    /**
-     * True when the bind comes from the JVM's own remote management (the JMX connector's RMI registry and server),
-     * which must never be registered as the app. Binds are rare, so walking the caller's stack is cheap enough.
-     */
-    static boolean boundByJvmItself() {
-        return StackWalker.getInstance().walk(JvmManagementFrames.INSTANCE);
+    private final class ServingSignal implements Consumer<Object> {
+        @Override
+        public void accept(Object socket) {
+            if (closed || !(socket instanceof java.nio.channels.ServerSocketChannel
+                    || socket instanceof java.net.ServerSocket
+                    || socket instanceof java.nio.channels.AsynchronousServerSocketChannel)) {
+                return;
+            }
+            synchronized (signalled) {
+                if (signalled.put(socket, Boolean.TRUE) != null) {
+                    return;
+                }
+            }
+            bound.add(new Serving(socket));
+            wakeUp();
+        }
     }
 
     private final class CloseSignal implements Consumer<Object> {
@@ -130,25 +164,6 @@ public final class Handoff implements Consumer<Object> {
             if (target != null) {
                 target.shutdown();
             }
-        }
-    }
-
-    /** Looks for a frame of the JDK's remote management among the first 64 of a bind's stack. */
-    private enum JvmManagementFrames implements java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>,
-            Boolean> {
-        INSTANCE;
-
-        @Override
-        public Boolean apply(java.util.stream.Stream<StackWalker.StackFrame> frames) {
-            java.util.Iterator<StackWalker.StackFrame> it = frames.limit(64).iterator();
-            while (it.hasNext()) {
-                String type = it.next().getClassName();
-                if (type.startsWith("sun.rmi.") || type.startsWith("jdk.internal.agent.")
-                        || type.startsWith("sun.management.jmxremote.") || type.startsWith("javax.management.remote.")) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.beacon.agent.lifecycle;
 import dev.beacon.ServiceInstance;
 import dev.beacon.Status;
 import dev.beacon.agent.config.AgentConfig;
+import dev.beacon.agent.declared.BindStack;
 import dev.beacon.agent.detect.AdvertisedAddress;
 import dev.beacon.agent.detect.Cidr;
 import dev.beacon.agent.detect.Listener;
@@ -34,17 +35,23 @@ final class InstanceFromListeners {
     /**
      * The instance for these listeners, with {@code status}; null when there is none. Its host is the advertised
      * address ({@link #address()} says why); the primary port is {@link #primary}'s; every other listener is in
-     * {@code ports}, under its name from {@code ports=} or Spring Boot's properties, else {@code tcp-<port>}.
+     * {@code ports}, under its name from {@code ports=} or the app's declared configuration, else the role its
+     * binding stack gave it ({@code roles}: {@code management}, {@code grpc}, ...), else {@code tcp-<port>}.
      */
-    ServiceInstance desired(Map<Integer, Listener> listeners, Status status) {
-        Listener primary = primary(listeners);
+    ServiceInstance desired(Map<Integer, Listener> listeners, Map<Integer, String> roles, Status status) {
+        Listener primary = primary(listeners, roles);
         if (primary == null) {
             return null;
         }
         Map<String, Integer> others = new LinkedHashMap<>();
         for (Listener listener : listeners.values()) {
             if (listener.port() != primary.port()) {
-                others.put(config.nameOf(listener.port()).orElse("tcp-" + listener.port()), listener.port());
+                String name = config.nameOf(listener.port()).orElse(null);
+                if (name == null) {
+                    String role = roles.get(listener.port());
+                    name = role == null || others.containsKey(role) ? "tcp-" + listener.port() : role;
+                }
+                others.put(name, listener.port());
             }
         }
         return ServiceInstance.builder(config.service())
@@ -71,8 +78,9 @@ final class InstanceFromListeners {
      * Where the self-check reaches the app: {@code desired}, at the address its primary listener is bound to (the
      * loopback address for a wildcard bind), not the advertised one, which may be a NAT or load balancer address.
      */
-    ServiceInstance probeTarget(Map<Integer, Listener> listeners, ServiceInstance desired) {
-        Listener primary = primary(listeners);
+    ServiceInstance probeTarget(Map<Integer, Listener> listeners, Map<Integer, String> roles,
+                                ServiceInstance desired) {
+        Listener primary = primary(listeners, roles);
         InetAddress bound = primary == null ? null : primary.address();
         String host = bound == null || bound.isAnyLocalAddress() ? "127.0.0.1" : bound.getHostAddress();
         return desired.toBuilder().host(host).build();
@@ -80,10 +88,12 @@ final class InstanceFromListeners {
 
     /**
      * The listener whose port is registered; null if none. The rule, first match wins: {@code port=}; the first port
-     * named by {@code ports=} (then Spring Boot's {@code server.port}) that listens; the first listener, in bind
-     * order, that is not bound to a loopback address; a loopback-only listener, only when there is no other.
+     * named by {@code ports=} (then the app's declared {@code http}/{@code grpc} ports) that listens, unless its name
+     * is a side port's ({@code management}, {@code admin}, {@code jmx}, {@code debug}, {@code controller}); the first
+     * listener, in bind order, that is no side port (by its name or its binding stack's role) and not bound to a
+     * loopback address; then one that is no side port; then the first not on loopback; then the first.
      */
-    private Listener primary(Map<Integer, Listener> listeners) {
+    private Listener primary(Map<Integer, Listener> listeners, Map<Integer, String> roles) {
         if (listeners.isEmpty()) {
             return null;
         }
@@ -93,15 +103,26 @@ final class InstanceFromListeners {
             return ordered.stream().filter(l -> l.port() == forced).findFirst()
                     .orElse(new Listener(forced, ordered.get(0).address(), null));
         }
-        for (int named : config.namedPorts().values()) {
-            Listener listener = listeners.get(named);
-            if (listener != null) {
+        for (Map.Entry<String, Integer> named : config.namedPorts().entrySet()) {
+            Listener listener = listeners.get(named.getValue());
+            if (listener != null && !BindStack.isSidePort(named.getKey())) {
                 return listener;
             }
         }
+        List<Listener> app = new ArrayList<>();
         for (Listener listener : ordered) {
-            if (!listener.address().isLoopbackAddress()) {
-                return listener;
+            if (!BindStack.isSidePort(config.nameOf(listener.port()).orElse(roles.get(listener.port())))) {
+                app.add(listener);
+            }
+        }
+        for (List<Listener> candidates : List.of(app, ordered)) {
+            for (Listener listener : candidates) {
+                if (!listener.address().isLoopbackAddress()) {
+                    return listener;
+                }
+            }
+            if (!candidates.isEmpty()) {
+                return candidates.get(0);
             }
         }
         return ordered.get(0);

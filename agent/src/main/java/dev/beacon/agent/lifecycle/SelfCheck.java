@@ -57,6 +57,9 @@ final class SelfCheck {
     private boolean probing;
     private int generation;
     private boolean toldNotReady;
+    private final java.util.Optional<dev.beacon.agent.declared.Framework> framework;
+    private boolean autoResolved;
+    private volatile boolean autoNone;
 
     /**
      * @param config          the settings; null for {@link #none()}
@@ -65,6 +68,13 @@ final class SelfCheck {
      * @param executorFactory makes the executor the probes run on, at the first probe; null: one daemon thread
      */
     SelfCheck(AgentConfig.Health config, Supplier<HealthCheck> checkFactory, Supplier<Executor> executorFactory) {
+        this(config, checkFactory, executorFactory, java.util.Optional.empty());
+    }
+
+    /** With the framework whose readiness endpoint {@code health=auto} probes (empty: none known). */
+    SelfCheck(AgentConfig.Health config, Supplier<HealthCheck> checkFactory, Supplier<Executor> executorFactory,
+              java.util.Optional<dev.beacon.agent.declared.Framework> framework) {
+        this.framework = framework;
         this.config = config;
         this.checkFactory = checkFactory;
         this.executorFactory = executorFactory;
@@ -80,11 +90,32 @@ final class SelfCheck {
      * thread, no client, not even a lambda.
      */
     static SelfCheck of(AgentConfig config) {
-        return config.health().isPresent() ? new SelfCheck(config.health().get(), null, null) : none();
+        return config.health().isPresent()
+                ? new SelfCheck(config.health().get(), null, null, config.framework()) : none();
     }
 
-    private static HealthCheck httpCheck(AgentConfig.Health health) {
+    /**
+     * {@code health=auto}, before the first registration: with a framework that has a readiness endpoint, probes it
+     * (the instance is registered STARTING until it passes); without one, the self-check is off — UP at once — and
+     * one INFO line says so. Does nothing otherwise, or the second time.
+     */
+    void resolveAuto() {
+        if (config == null || !config.isAuto() || autoResolved) {
+            return;
+        }
+        autoResolved = true;
+        if (framework.isEmpty() || framework.get().readiness().isEmpty()) {
+            autoNone = true;
+            log.info("health=auto: {} has no readiness endpoint the agent knows; registering UP at once",
+                    framework.map(f -> "this " + f.displayName() + " app").orElse("this app (no known framework)"));
+        }
+    }
+
+    private HealthCheck httpCheck(AgentConfig.Health health) {
         Duration timeout = health.interval().compareTo(MAX_TIMEOUT) < 0 ? health.interval() : MAX_TIMEOUT;
+        if (health.isAuto()) {
+            return new AutoReadiness(framework.orElseThrow(), timeout);
+        }
         return health.isPath() ? HealthCheck.http(health.target(), timeout)
                 : HealthCheck.http(URI.create(health.target()), timeout);
     }
@@ -94,7 +125,7 @@ final class SelfCheck {
     }
 
     boolean enabled() {
-        return config != null;
+        return config != null && !autoNone;
     }
 
     /** Called with each finished probe's result, on the probing thread: the loop wakes up to apply it. */
@@ -204,6 +235,14 @@ final class SelfCheck {
 
     /** For the registration log line: what is checked and how often. */
     String describe() {
+        if (enabled() && config.isAuto()) {
+            if (framework.isEmpty() || framework.get().readiness().isEmpty()) {
+                return "auto (no readiness endpoint known: not probed)";
+            }
+            return "auto (" + framework.get().displayName() + "'s readiness endpoint) every "
+                    + config.interval().toMillis() + " ms (rise " + thresholds().rise() + ", fall "
+                    + thresholds().fall() + ")";
+        }
         return enabled() ? config.target() + " every " + config.interval().toMillis() + " ms (rise "
                 + thresholds().rise() + ", fall " + thresholds().fall() + ")" : "none";
     }

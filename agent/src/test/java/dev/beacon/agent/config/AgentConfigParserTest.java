@@ -2,10 +2,14 @@ package dev.beacon.agent.config;
 
 import dev.beacon.health.HealthThresholds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -470,8 +474,8 @@ class AgentConfigParserTest {
         IllegalArgumentException e = parseFails("health=" + target);
 
         assertThat(e.getMessage()).startsWith("health=" + target + " is not valid: ")
-                .endsWith("write a path on the registered port such as health=/health, or a URL such as "
-                        + "health=http://127.0.0.1:8081/ready");
+                .endsWith("write a path on the registered port such as health=/health, a URL such as "
+                        + "health=http://127.0.0.1:8081/ready, or health=auto");
     }
 
     @Test
@@ -533,6 +537,64 @@ class AgentConfigParserTest {
             "com.acme.$Weird$Main           | weird-main"})
     void defaultServiceName_mainClass_isKebabCaseSimpleName(String command, String expected) {
         assertThat(DefaultServiceName.of(Map.of("sun.java.command", command))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "com.acme.billing.Server          | billing-server",
+            "org.apache.kafka.Main            | kafka-main",
+            "com.acme.orders.app.Application  | orders-app-application",
+            "com.acme.AppServer               | app-server",
+            "Server                           | server"})
+    void defaultServiceName_genericMainClass_isPrefixedByItsPackage(String command, String expected) {
+        assertThat(DefaultServiceName.of(Map.of("sun.java.command", command))).isEqualTo(expected);
+    }
+
+    @Test
+    void defaultServiceName_mainClassInAJarOfTheClassPath_isThatJarWithoutVersion(@TempDir Path dir)
+            throws IOException {
+        Path jar = dir.resolve("zookeeper-3.9.4.jar");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("org/apache/zookeeper/server/quorum/QuorumPeerMain.class"));
+            zip.closeEntry();
+        }
+        Map<String, String> properties = Map.of("sun.java.command",
+                "org.apache.zookeeper.server.quorum.QuorumPeerMain conf/zoo.cfg",
+                "java.class.path", dir.resolve("missing-dir") + java.io.File.pathSeparator + jar);
+
+        DefaultServiceName.Named named = DefaultServiceName.named(properties);
+
+        assertThat(named).isEqualTo(new DefaultServiceName.Named("zookeeper",
+                "the jar zookeeper-3.9.4.jar that holds the main class org.apache.zookeeper.server.quorum.QuorumPeerMain"));
+    }
+
+    @Test
+    void parse_noServiceGiven_namesTheDeclaredNameAndItsSource() {
+        AgentConfig config = AgentConfigParser.parse("registry=file:/tmp/x", Map.of("sun.java.command", "com.acme.Main"),
+                Map.of(), () -> new dev.beacon.agent.declared.DeclaredApp(java.util.Optional.of(
+                        new dev.beacon.agent.declared.DeclaredApp.Declared("Orders", "spring.application.name in x")),
+                        new java.util.LinkedHashMap<>(Map.of("http", 8080)), java.util.Optional.empty()));
+
+        assertThat(config.service()).isEqualTo("orders");
+        assertThat(config.serviceSource()).isEqualTo("spring.application.name in x");
+        assertThat(config.namedPorts()).containsExactly(Map.entry("http", 8080));
+    }
+
+    @Test
+    void parse_serviceGiven_neverReadsTheDeclaredConfiguration() {
+        AgentConfig config = AgentConfigParser.parse("service=orders", Map.of(), Map.of(), () -> {
+            throw new AssertionError("read although service= is given");
+        });
+
+        assertThat(config.serviceSource()).isEqualTo("service=");
+    }
+
+    @Test
+    void parse_healthAuto_isAccepted() {
+        AgentConfig config = AgentConfigParser.parse("service=orders,health=auto", Map.of(), Map.of(),
+                dev.beacon.agent.declared.DeclaredApp::none);
+
+        assertThat(config.health().orElseThrow().isAuto()).isTrue();
     }
 
     @Test

@@ -114,7 +114,8 @@ class BridgeClassTest {
     @Test
     void fields_arePublicStaticVolatile_classIsFinal() throws Exception {
         Class<?> bridge = define();
-        for (String field : List.of(BridgeClass.ON_BIND, BridgeClass.ON_SHUTDOWN, BridgeClass.ON_CLOSE)) {
+        for (String field : List.of(BridgeClass.ON_BIND, BridgeClass.ON_SHUTDOWN, BridgeClass.ON_CLOSE,
+                BridgeClass.ON_SERVE)) {
             int modifiers = bridge.getField(field).getModifiers();
             assertThat(Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers) && Modifier.isVolatile(modifiers))
                     .as(field).isTrue();
@@ -130,9 +131,11 @@ class BridgeClassTest {
         field(writer, BridgeClass.ON_BIND, "L" + CONSUMER + ";");
         field(writer, BridgeClass.ON_SHUTDOWN, "L" + RUNNABLE + ";");
         field(writer, BridgeClass.ON_CLOSE, "L" + CONSUMER + ";");
+        field(writer, BridgeClass.ON_SERVE, "L" + CONSUMER + ";");
         relay(writer, internalName, "bound", "(Ljava/lang/Object;)V", BridgeClass.ON_BIND, CONSUMER, "accept");
         relay(writer, internalName, "shuttingDown", "()V", BridgeClass.ON_SHUTDOWN, RUNNABLE, "run");
         relay(writer, internalName, "closed", "(Ljava/lang/Object;)V", BridgeClass.ON_CLOSE, CONSUMER, "accept");
+        relay(writer, internalName, "serving", "(Ljava/lang/Object;)V", BridgeClass.ON_SERVE, CONSUMER, "accept");
         writer.visitEnd();
         return writer.toByteArray();
     }

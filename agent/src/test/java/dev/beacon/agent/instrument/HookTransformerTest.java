@@ -169,7 +169,22 @@ class HookTransformerTest {
         });
         assertThat(closedCalls).hasSize(returns(original, close, "()V"));
         assertThat(staticCalls(woven)).filteredOn(c -> c.owner().equals("sun/nio/ch/BeaconBridge"))
-                .extracting(Call::name).containsOnly("bound", "closed");
+                .extracting(Call::name).containsOnly("bound", "closed", "serving");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java/net/ServerSocket", "sun/nio/ch/ServerSocketChannelImpl",
+            "sun/nio/ch/AsynchronousServerSocketChannelImpl", "java/nio/channels/spi/AbstractSelectableChannel"})
+    void weave_servingMethods_callBridgeServingWithThisInAcceptOrRegisterOnly(String type) throws IOException {
+        byte[] woven = HookTransformer.weave(type, jdkClass(type));
+
+        List<Call> serving = staticCalls(woven).stream()
+                .filter(c -> c.owner().equals("sun/nio/ch/BeaconBridge") && c.name().equals("serving")).toList();
+        String method = type.endsWith("AbstractSelectableChannel") ? "register" : "accept";
+        assertThat(serving).isNotEmpty().allSatisfy(call -> {
+            assertThat(call.method()).isEqualTo(method);
+            assertThat(call.index()).as("at the entry, after loading this").isEqualTo(1);
+        });
     }
 
     @Test

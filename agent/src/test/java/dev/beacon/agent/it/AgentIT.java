@@ -264,6 +264,11 @@ class AgentIT {
             int admin = Integer.parseInt(app.awaitOut("admin (\\d+)", Duration.ofSeconds(30)));
             int main = Integer.parseInt(app.awaitOut("listening on (\\d+)", Duration.ofSeconds(30)));
             awaitPorts("twoports", List.of(main), Duration.ofSeconds(5));
+            // the admin socket never accepts: the serving rule registers it once it stayed open 500 ms
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!instances("twoports").get(0).ports().containsValue(admin) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             ServiceInstance instance = instances("twoports").get(0);
             assertThat(instance.port()).as("the loopback-only admin port bound first is not the primary")
                     .isEqualTo(main);

@@ -106,7 +106,9 @@ class PublishableJarIT {
                     Licence.APACHE_2, List.of("curator/framework/recipes/")),
             new Bundled("zookeeper", "org.apache.zookeeper.ZooKeeper", Licence.APACHE_2, List.of("zookeeper/")),
             new Bundled("zookeeper-jute", "org.apache.jute.Record", Licence.APACHE_2, List.of("jute/")),
-            new Bundled("netty-handler", "io.netty.handler.ssl.SslContext", Licence.APACHE_2, List.of("netty/")));
+            new Bundled("netty-handler", "io.netty.handler.ssl.SslContext", Licence.APACHE_2, List.of("netty/")),
+            // SnakeYAML's jar carries no licence file: agent/src/main/resources/META-INF/licenses/snakeyaml/ has it
+            new Bundled("snakeyaml", "org.yaml.snakeyaml.Yaml", Licence.APACHE_2, List.of("snakeyaml/")));
 
     private static final List<Included> INCLUDED = List.of(
             new Included("ASM (in Byte Buddy)", "bytebuddy/jar/asm/", "byte-buddy/ASM", Licence.BSD_3),

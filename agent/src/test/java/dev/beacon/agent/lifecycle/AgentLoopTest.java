@@ -73,7 +73,9 @@ class AgentLoopTest {
     }
 
     private AgentLoop newLoop(AgentConfig config, Set<Integer> jvmOwnPorts, ProcNetListeners proc) {
-        AgentLoop loop = new AgentLoop(config, () -> registry, jvmOwnPorts, ID, proc, new Handoff());
+        // no serving grace here: these tests are about what is registered, not when (see the serving-rule tests)
+        AgentLoop loop = new AgentLoop(config, () -> registry, jvmOwnPorts, ID, proc, SelfCheck.of(config),
+                new Handoff(), 0);
         loops.add(loop);
         return loop;
     }
