@@ -199,7 +199,7 @@ public final class EurekaJson {
                 }
                 String beaconStatus = metadata.get(STATUS);
                 Status status = beaconStatus != null ? Status.parse(beaconStatus) : beaconStatus(eurekaStatus);
-                return new ServiceInstance(service(), id, host, port, status, own, ports);
+                return new ServiceInstance(service(), beaconId(id), host, port, status, own, ports);
             } catch (IllegalArgumentException e) {
                 throw new InvalidEntryException(e.getMessage());
             }
@@ -221,6 +221,15 @@ public final class EurekaJson {
         public String recordOf() {
             return metadata.getOrDefault(RECORD_OF, "");
         }
+    }
+
+    /**
+     * A Beacon instance id for a Eureka one: Spring Cloud's default ({@code host:app:port}) has colons, which Beacon's
+     * ids do not allow; each character Beacon refuses becomes {@code -}. Beacon's own ids are unchanged.
+     */
+    static String beaconId(String eurekaId) {
+        String id = eurekaId.replaceAll("[^A-Za-z0-9._-]", "-");
+        return id.length() > 128 ? id.substring(0, 128) : id;
     }
 
     /**
