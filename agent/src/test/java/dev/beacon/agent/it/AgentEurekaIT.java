@@ -138,4 +138,23 @@ class AgentEurekaIT {
             assertThat(String.join("\n", app.stderr()) + String.join("\n", app.stdout())).doesNotContain("pw-Eu93k");
         }
     }
+
+    @Test
+    void agentOnFileRegistry_loadsNoEurekaClassNorHttpClientOfItsOwn() throws Exception {
+        Path dir = Files.createTempDirectory("beacon-eureka-classes");
+        try (JavaProcess app = JavaProcess.start(Jdks.current(), List.of("-Xlog:class+load=info",
+                "-javaagent:" + AgentIT.AGENT_JAR.toAbsolutePath() + "=service=orders,host=127.0.0.1,registry=file:"
+                        + dir, "-jar", AgentIT.SAMPLE_JAR.toAbsolutePath().toString()))) {
+            app.awaitOut("listening on (\\d+)", Duration.ofSeconds(60));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (String.join("\n", app.stderr()).indexOf("INFO registered service=orders") < 0
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(String.join("\n", app.stderr())).contains("INFO registered service=orders");
+            assertThat(app.stdout()).as("classes loaded for a file: registry")
+                    .noneMatch(line -> line.contains("registry.eureka.EurekaServiceRegistry")
+                            || line.contains("registry.eureka.internal.EurekaHttp"));
+        }
+    }
 }

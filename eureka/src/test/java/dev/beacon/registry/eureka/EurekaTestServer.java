@@ -43,15 +43,21 @@ public final class EurekaTestServer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-jar", jar.toString(),
-                "--server.port=" + port, "--server.address=127.0.0.1",
-                "--eureka.server.use-read-only-response-cache=false",
-                "--eureka.server.response-cache-update-interval-ms=100",
-                "--eureka.server.eviction-interval-timer-in-ms=200",
-                "--eureka.server.enable-self-preservation=false",
-                "--eureka.client.register-with-eureka=false",
-                "--eureka.client.fetch-registry=false"));
-        settings.forEach((key, value) -> command.add("--" + key + "=" + value));
+                "-jar", jar.toString()));
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        all.put("server.port", Integer.toString(port));
+        all.put("server.address", "127.0.0.1");
+        all.put("eureka.server.use-read-only-response-cache", "false");
+        all.put("eureka.server.response-cache-update-interval-ms", "100");
+        all.put("eureka.server.eviction-interval-timer-in-ms", "200");
+        all.put("eureka.server.enable-self-preservation", "false");
+        all.put("eureka.client.register-with-eureka", "false");
+        all.put("eureka.client.fetch-registry", "false");
+        // its own URL as its only zone, so that it has no peer to replicate to (the default is localhost:8761)
+        all.put("eureka.instance.hostname", "127.0.0.1");
+        all.put("eureka.client.service-url.defaultZone", "http://127.0.0.1:" + port + "/eureka/");
+        all.putAll(settings);
+        all.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Path log = Files.createTempFile("eureka-server-" + port + "-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
