@@ -122,4 +122,29 @@ class EurekaDeviationsIT {
             assertThat(registry.leases("cached")).hasSize(3);
         }
     }
+
+    @Test
+    void severalServers_firstDown_failsOverToTheNext_allDown_oneMessageNamingEach() throws Exception {
+        server.clear();
+        int dead;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = socket.getLocalPort(); // closed below: nothing listens there
+        }
+        String both = "eureka://u:pw-F41l@127.0.0.1:" + dead + ",127.0.0.1:" + server.port() + "/eureka";
+        try (ServiceRegistry registry = dev.beacon.registry.Registries.open(both)) {
+            registry.register(instance("failover", "f-1"), Duration.ofSeconds(30));
+
+            assertThat(registry.instances("failover")).extracting(ServiceInstance::id).containsExactly("f-1");
+            assertThat(registry.renew("failover", "f-1")).isTrue();
+            assertThat(registry.deregister("failover", "f-1")).isTrue();
+        }
+        String none = "eureka://u:pw-F41l@127.0.0.1:" + dead + ",localhost:" + dead + "/eureka?timeout=1s";
+        try (ServiceRegistry registry = dev.beacon.registry.Registries.open(none)) {
+            dev.beacon.RegistryUnavailableException e = assertThrows(dev.beacon.RegistryUnavailableException.class,
+                    () -> registry.instances("failover"));
+            assertThat(e.getMessage()).contains("eureka://u:****@", "http://127.0.0.1:" + dead + "/eureka",
+                    "http://localhost:" + dead + "/eureka").doesNotContain("pw-F41l");
+            assertThat(registry.toString()).doesNotContain("pw-F41l");
+        }
+    }
 }
