@@ -86,6 +86,9 @@ public final class EurekaWatches implements AutoCloseable {
                     log.info("Eureka watch reads again");
                 }
             } catch (RuntimeException e) {
+                if (thread.isShutdown()) {
+                    return; // the registry closed during this read
+                }
                 if (!failing) {
                     failing = true;
                     log.warn("Eureka watch of {} cannot read the registry; it tries again every {} ms",
