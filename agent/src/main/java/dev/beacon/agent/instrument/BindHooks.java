@@ -3,6 +3,7 @@ package dev.beacon.agent.instrument;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +22,71 @@ public final class BindHooks {
     private BindHooks() {
     }
 
-    /** What the installation did: the classes woven at once because they were loaded already, and failures. */
-    public record Installed(List<String> retransformed, List<String> failures) {
+    /**
+     * What the installation did: the classes woven at once because they were loaded already, and failures; and the way
+     * to weave Netty's native sockets loaded since ({@link #weaveNativeTransports}).
+     */
+    public static final class Installed {
+        private final Instrumentation instrumentation;
+        private final List<String> retransformed;
+        private final List<String> failures;
+        private final Set<String> nativeWoven = new HashSet<>(); // the agent's thread only
+
+        Installed(Instrumentation instrumentation, List<String> retransformed, List<String> failures) {
+            this.instrumentation = instrumentation;
+            this.retransformed = List.copyOf(retransformed);
+            this.failures = List.copyOf(failures);
+            retransformed.stream().filter(name -> name.replace('.', '/').endsWith(HookTransformer.NETTY_SOCKET_SUFFIX))
+                    .forEach(nativeWoven::add);
+        }
+
+        public List<String> retransformed() {
+            return retransformed;
+        }
+
+        public List<String> failures() {
+            return failures;
+        }
+
+        /**
+         * Weaves {@code listen} into the Netty native sockets ({@code io.netty.channel.unix.Socket}, shaded copies
+         * too) that the app loaded since the transformer was removed, so that their next listeners are handed over at
+         * once instead of waiting for a {@code /proc} scan. Call it when a scan found a listener the hooks missed (a
+         * native transport in use): it walks the loaded classes once, a few milliseconds, on the agent's thread.
+         *
+         * @return the classes woven now; failures are added to {@link #failures()}'s log line by the caller
+         */
+        public List<String> weaveNativeTransports() {
+            List<Class<?>> targets = new ArrayList<>();
+            for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+                String name = type.getName();
+                if (name.replace('.', '/').endsWith(HookTransformer.NETTY_SOCKET_SUFFIX) && !nativeWoven.contains(name)
+                        && instrumentation.isModifiableClass(type)) {
+                    targets.add(type);
+                }
+            }
+            if (targets.isEmpty()) {
+                return List.of();
+            }
+            HookTransformer transformer = new HookTransformer();
+            instrumentation.addTransformer(transformer, true);
+            try {
+                for (Class<?> type : targets) {
+                    nativeWoven.add(type.getName()); // tried once, woven or not
+                    try {
+                        instrumentation.retransformClasses(type);
+                    } catch (Throwable t) {
+                        transformer.failures.add(type.getName() + ": " + t);
+                    }
+                }
+            } finally {
+                instrumentation.removeTransformer(transformer);
+            }
+            if (!transformer.failures.isEmpty()) {
+                throw new IllegalStateException("cannot weave " + transformer.failures);
+            }
+            return List.copyOf(transformer.woven);
+        }
     }
 
     /**
@@ -63,7 +127,8 @@ public final class BindHooks {
          * and, at a late attach, Netty's native sockets already loaded; then removes the transformer. Runs on the
          * agent's thread. A transformer left in place would be called for every class the app ever loads, which
          * costs a large app tens of milliseconds at startup: after this, the JVM calls nothing of the agent's when
-         * it loads a class. Netty native transports loaded later are found by the {@code /proc} scan instead.
+         * it loads a class. Netty native transports loaded later are found by the {@code /proc} scan, which then has
+         * them woven ({@link Installed#weaveNativeTransports}).
          */
         public Installed weaveAndDetach() {
             List<String> failures = new ArrayList<>();
@@ -95,7 +160,7 @@ public final class BindHooks {
             }
             instrumentation.removeTransformer(transformer);
             failures.addAll(transformer.failures);
-            return new Installed(retransformed, failures);
+            return new Installed(instrumentation, retransformed, failures);
         }
     }
 

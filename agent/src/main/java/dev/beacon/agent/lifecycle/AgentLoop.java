@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 
 import dev.beacon.agent.detect.Listener;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -175,6 +176,9 @@ public final class AgentLoop implements Runnable {
         if (tracker.scanDue(now)) {
             changed |= tracker.reconcileWithProc(now);
             instances.forgetAddress(); // interfaces may have changed: choose the address again
+            if (tracker.takeFoundByScanOnly()) {
+                weaveNativeTransports();
+            }
         }
         Map<Integer, Listener> serving = tracker.serving(now);
         if (registration == null && !serving.isEmpty()) {
@@ -191,6 +195,25 @@ public final class AgentLoop implements Runnable {
         apply(desired, now);
         if (changed) {
             log.debug("listeners now {}", tracker.listeners().keySet());
+        }
+    }
+
+    /**
+     * A scan found a listener the hooks missed: a native transport (Netty's epoll, say) loaded after the hooks were
+     * woven. Weave it now, so that its next listeners are registered in milliseconds rather than at the next scan.
+     */
+    private void weaveNativeTransports() {
+        BindHooks.Installed installed = hooks;
+        if (installed == null) {
+            return;
+        }
+        try {
+            List<String> woven = installed.weaveNativeTransports();
+            if (!woven.isEmpty()) {
+                log.debug("a listener bound outside the hooks: wove {}", woven);
+            }
+        } catch (RuntimeException e) {
+            log.debug("cannot weave the native transport's sockets; their listeners are found by the /proc scan", e);
         }
     }
 

@@ -36,6 +36,7 @@ final class ListenerTracker {
     private final Set<Integer> excludedPorts;
     private final ProcNetListeners proc;
     private final Map<Integer, Listener> listeners = new LinkedHashMap<>();
+    private boolean foundByScanOnly;
     private final Map<Integer, Long> closedAt = new HashMap<>();
     private final Map<Integer, Long> boundAt = new HashMap<>();
     private final Map<Integer, String> roles = new HashMap<>();
@@ -175,6 +176,16 @@ final class ListenerTracker {
     }
 
     /** Whether a {@code /proc} scan is due at {@code now} (never where {@code /proc} is missing). */
+    /**
+     * True once after a scan found a listener the hooks had not handed over (bound through JNI, e.g. Netty's native
+     * transports, whose classes may have loaded after the hooks were woven).
+     */
+    boolean takeFoundByScanOnly() {
+        boolean found = foundByScanOnly;
+        foundByScanOnly = false;
+        return found;
+    }
+
     boolean scanDue(long now) {
         return now >= nextScanAt && proc.available();
     }
@@ -195,6 +206,7 @@ final class ListenerTracker {
             if (!excludedPorts.contains(socket.port()) && !listeners.containsKey(socket.port())
                     && !closedAt.containsKey(socket.port())) {
                 listeners.put(socket.port(), Listener.ofProc(socket));
+                foundByScanOnly = true;
                 changed = true;
             }
         }

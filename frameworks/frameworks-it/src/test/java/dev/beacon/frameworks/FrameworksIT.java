@@ -168,9 +168,13 @@ class FrameworksIT {
                     long later = awaitRegisteredAt(app, second) - secondAt;
                     latency = ", registered " + first + " ms after start() returned (agent starting), second server "
                             + later + " ms after";
-                    // reported, not asserted: grpc-netty-shaded binds through its native epoll transport here, which
-                    // the hooks do not see once the agent has started (the /proc scan finds it, within 10 s)
-                    assertThat(later).as("registered by the hooks or the /proc scan").isLessThan(15_000);
+                    // grpc-netty-shaded binds through its native epoll transport, loaded after the hooks were woven: the
+                    // /proc scan finds the first server, and the agent then weaves Netty's native socket, so the second
+                    // server's listen is handed over at once (milliseconds; the next scan would take up to 10 s)
+                    assertThat(later).as("the second server registered by the hook, not by a later /proc scan")
+                            .isLessThan(1_000);
+                    assertThat(seen).as("the second server's port named by what bound it (grpc-java, in its stack)")
+                            .anyMatch(i -> Integer.valueOf(second).equals(i.ports().get("grpc")));
                     int throwaway = Integer.parseInt(app.awaitOut("grpc: throwaway (\\d+)", START_TIMEOUT));
                     assertThat(seen).as("the throwaway socket was never registered")
                             .noneMatch(i -> i.port() == throwaway || i.ports().containsValue(throwaway));
