@@ -4,7 +4,7 @@
 # go to docs/bench/.
 #   ./bench.sh [--quick]               everything below, in this order (about 35 minutes on 2 busy cores; --quick 7)
 #   ./bench.sh all [--quick]           the same
-#   ./bench.sh propagation [--quick]   registration, graceful stop and crash reaching clients: Beacon (file, Redis)
+#   ./bench.sh propagation [--quick]   registration, graceful stop and crash reaching clients: Beacon (file, Redis, ZooKeeper, Eureka)
 #                                      side by side with Curator's service discovery on ZooKeeper; latency CDF plots
 #   ./bench.sh lookup [--quick]        one lookup from a warm client: Beacon choose() vs Curator getInstance() (JMH)
 #   ./bench.sh redis [--quick]         Redis registry: round trips and latency per read (vs the seed's read pattern),
@@ -58,7 +58,7 @@ done
 case " $names " in
   *" startup "*|*" propagation "*)
     rm -rf bench/target/boot-lib # copied afresh: no jar of an earlier Spring Boot version may stay on its class path
-    mvn -B -q -DskipTests package -pl sample-app,agent,bench -am ;;
+    mvn -B -q -DskipTests package -pl sample-app,agent,bench,eureka/eureka-server-app -am ;;
   *) mvn -B -q -DskipTests package -pl bench -am ;;
 esac
 case " $names " in # the integrations' bench runs from its class path, with the agent and sample-app jars

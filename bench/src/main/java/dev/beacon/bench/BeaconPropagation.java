@@ -35,13 +35,21 @@ final class BeaconPropagation {
     private final ServiceRegistry registry;
     private final Path agentJar;
     private final Observers observers;
+    /** How often the plain-read observer reads: 50 µs, or more where each read is an HTTP request (Eureka). */
+    private final long lookupPollMicros;
 
     BeaconPropagation(String label, String registryUri, ServiceRegistry registry, Path agentJar, Observers observers) {
+        this(label, registryUri, registry, agentJar, observers, 50);
+    }
+
+    BeaconPropagation(String label, String registryUri, ServiceRegistry registry, Path agentJar, Observers observers,
+                      long lookupPollMicros) {
         this.label = label;
         this.registryUri = registryUri;
         this.registry = registry;
         this.agentJar = agentJar;
         this.observers = observers;
+        this.lookupPollMicros = lookupPollMicros;
     }
 
     /** {@code jvms} app JVMs, each bound {@code 1 + rebinds} times, then stopped with SIGTERM. */
@@ -57,7 +65,7 @@ final class BeaconPropagation {
                         CompletableFuture<Long> byClient = observers.when(() -> client.choose(service).isPresent(),
                                 20, Duration.ofSeconds(10));
                         CompletableFuture<Long> byLookup = observers.when(() -> !registry.instances(service)
-                                .isEmpty(), 50, Duration.ofSeconds(10));
+                                .isEmpty(), lookupPollMicros, Duration.ofSeconds(10));
                         Thread.sleep(50); // both observers polling before the bind
                         app.send("bind");
                         long bound = Long.parseLong(app.await("bound ", Duration.ofSeconds(10)).split(" ")[1]);
@@ -66,7 +74,7 @@ final class BeaconPropagation {
                         if (bind < rebinds) {
                             byClient = observers.when(() -> client.choose(service).isEmpty(), 20,
                                     Duration.ofSeconds(10));
-                            byLookup = observers.when(() -> registry.instances(service).isEmpty(), 50,
+                            byLookup = observers.when(() -> registry.instances(service).isEmpty(), lookupPollMicros,
                                     Duration.ofSeconds(10));
                             Thread.sleep(50);
                             app.send("close");
@@ -78,7 +86,7 @@ final class BeaconPropagation {
 
                     CompletableFuture<Long> byClient = observers.when(() -> client.choose(service).isEmpty(), 20,
                             Duration.ofSeconds(10));
-                    CompletableFuture<Long> byLookup = observers.when(() -> registry.instances(service).isEmpty(), 50,
+                    CompletableFuture<Long> byLookup = observers.when(() -> registry.instances(service).isEmpty(), lookupPollMicros,
                             Duration.ofSeconds(10));
                     Thread.sleep(50);
                     long signalled = Samples.epochMicros();
@@ -124,7 +132,8 @@ final class BeaconPropagation {
                 for (String service : services) {
                     Duration timeout = ttl.plusSeconds(10);
                     byClient.add(observers.when(() -> client.choose(service).isEmpty(), 1_000, timeout));
-                    byLookup.add(observers.when(() -> registry.instances(service).isEmpty(), 1_000, timeout));
+                    byLookup.add(observers.when(() -> registry.instances(service).isEmpty(),
+                            Math.max(1_000, lookupPollMicros), timeout));
                 }
                 Thread.sleep(20);
                 long[] killed = new long[batch];

@@ -23,6 +23,9 @@ public final class PropagationBench {
     private PropagationBench() {
     }
 
+    /** Eureka's lease is whole seconds and its server adds the duration twice before evicting: 2 s, not 1 s. */
+    static final java.time.Duration EUREKA_SHORT_TTL = java.time.Duration.ofSeconds(2);
+
     public static void main(String[] args) throws Exception {
         boolean smoke = List.of(args).contains("--smoke"); // the CI check that the harness runs: a few runs each
         boolean quick = smoke || List.of(args).contains("--quick");
@@ -42,6 +45,7 @@ public final class PropagationBench {
         String loadBefore = Samples.loadAverage();
         String redisVersion;
         String curatorSessions;
+        String eurekaServer;
         try (Observers observers = new Observers(); CuratorPeer curator = CuratorPeer.start(observers)) {
             // Curator's default session takes 40 s to expire: its registrants are killed first and observed while
             // Beacon's scenarios run (they were all registered before any Beacon JVM starts)
@@ -70,6 +74,8 @@ public final class PropagationBench {
                     beacon.crash("crash-default", BeaconPropagation.DEFAULT_TTL, defaultCrashes, 4);
                 }
             }
+            eurekaServer = eureka(root, agentJar, observers, smoke ? 0 : quick ? 2 : 10, rebinds,
+                    smoke ? 0 : quick ? 2 : 4, defaultCrashes);
             if (curatorDefault != null) {
                 curatorDefault.finish();
             }
@@ -78,13 +84,42 @@ public final class PropagationBench {
             curatorSessions = curator.negotiatedSessions();
             String run = smoke ? "smoke run" : quick ? "quick run" : "full run";
             int[] reps = {jvms, rebinds, shortCrashes, defaultCrashes, curatorCycles};
-            String report = report(observers, run, loadBefore, redisVersion, curatorSessions, reps, root, plots);
+            String report = report(observers, run, loadBefore, redisVersion, curatorSessions, eurekaServer, reps,
+                    root, plots);
             System.out.println(report);
         }
     }
 
+    /**
+     * Beacon registering into a Spring Cloud Netflix Eureka server (the jar {@code eureka/eureka-server-app} builds),
+     * fewer runs than the others: Eureka has no push, so each change takes up to a watch poll (1 s) to be seen.
+     * Returns what the report says of the server, or why it did not run.
+     */
+    private static String eureka(Path root, Path agentJar, Observers observers, int jvms, int rebinds,
+                                 int shortCrashes, int defaultCrashes) throws Exception {
+        if (jvms == 0) {
+            return "not run in the smoke run";
+        }
+        Path jar = root.resolve(System.getProperty("beacon.eureka.server.jar",
+                "eureka/eureka-server-app/target/eureka-server-app.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the Eureka server jar " + jar + " is missing: build it first (mvn -pl "
+                    + "eureka/eureka-server-app -am package -DskipTests; ./bench.sh does)");
+        }
+        try (EurekaProcess server = EurekaProcess.start(jar);
+             ServiceRegistry eureka = Registries.open(server.uri())) {
+            BeaconPropagation onEureka = new BeaconPropagation("eureka", server.uri(), eureka, agentJar, observers,
+                    5_000);
+            onEureka.registerAndSigterm(jvms, rebinds);
+            onEureka.crash("crash-short", EUREKA_SHORT_TTL, shortCrashes, 4);
+            onEureka.crash("crash-default", BeaconPropagation.DEFAULT_TTL, defaultCrashes, 4);
+        }
+        return "Spring Cloud Netflix's Eureka server (" + root.relativize(jar.toAbsolutePath().normalize()) + ") with "
+                + EurekaProcess.SETTINGS + ", the settings of Beacon's Eureka tests";
+    }
+
     private static String report(Observers o, String run, String loadBefore, String redisVersion,
-                                 String curatorSessions, int[] reps, Path root, Path plots) throws Exception {
+                                 String curatorSessions, String eurekaServer, int[] reps, Path root, Path plots) throws Exception {
         StringBuilder r = new StringBuilder();
         r.append("### Propagation (").append(run).append(")\n\n");
         r.append("Machine: ").append(Samples.machine()).append(" (").append(loadBefore).append(" at the start); "
@@ -100,8 +135,9 @@ public final class PropagationBench {
                         + "(sessions granted by the server: ").append(curatorSessions).append("). Each cell: p50 / p99 "
                         + "(max when fewer than 100 runs, since p99 is then the maximum anyway); ratios: Curator ÷ "
                         + "Beacon on Redis on p50, and Beacon on file ÷ Beacon on Redis on p99 (max).\n\n");
-        r.append("| scenario | seen by | Beacon, file | Beacon, Redis | Beacon, ZooKeeper | Curator + ZooKeeper "
-                + "| Curator ÷ Beacon Redis (p50) | file ÷ Redis (p99) |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+        r.append("| scenario | seen by | Beacon, file | Beacon, Redis | Beacon, ZooKeeper | Beacon, Eureka "
+                + "| Curator + ZooKeeper | Curator ÷ Beacon Redis (p50) | file ÷ Redis (p99) |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         row(r, o, "registration, agent warm (bind → visible; Curator: `registerService()` → visible)", "register",
                 "register");
         row(r, o, "registration, first bind in a fresh JVM (agent idle, its registry connection not used yet)",
@@ -121,11 +157,15 @@ public final class PropagationBench {
                 + "within its timeout is counted as missed, never dropped silently. \"Beacon, ZooKeeper\" is the agent "
                 + "registering into the same ZooKeeper in Curator's layout (`zookeeper://`, session timeout = ttl "
                 + "within the server's bounds, 4 s to 40 s at its 2 s tick; Beacon's readers also drop a node at its "
-                + "ttl), watched through Curator's `CuratorCache`.\n\n");
+                + "ttl), watched through Curator's `CuratorCache`. \"Beacon, Eureka\" is the agent registering into "
+                + eurekaServer + " (fewer runs: Eureka has no push, Beacon's watch polls it every 1 s, and the plain "
+                + "read is one HTTP request, made every 5 ms; the short lease is 2 s, Eureka's leases being whole "
+                + "seconds; at Eureka's own defaults, the response cache and eviction timer add up to 30 s and 60 s: "
+                + "[registries.md](docs/registries.md#eureka)).\n\n");
 
         Map<String, Samples> fast = new LinkedHashMap<>();
         Map<String, Samples> crash = new LinkedHashMap<>();
-        for (String system : new String[]{"file", "redis", "zookeeper", "curator"}) {
+        for (String system : new String[]{"file", "redis", "zookeeper", "eureka", "curator"}) {
             String name = system.equals("curator") ? "Curator" : "Beacon " + system;
             fast.put(name + ", registration", o.samples(system + "/register/client"));
             if (!system.equals("curator")) {
@@ -164,10 +204,11 @@ public final class PropagationBench {
             String file = "file/" + beacon + "/" + observer;
             String redis = "redis/" + beacon + "/" + observer;
             String zookeeper = "zookeeper/" + beacon + "/" + observer;
+            String eureka = "eureka/" + beacon + "/" + observer;
             String peer = "curator/" + curator + "/" + observer;
-            r.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            r.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     observer.equals("client") ? scenario : "", observer, cell(o, file), cell(o, redis),
-                    cell(o, zookeeper), cell(o, peer),
+                    cell(o, zookeeper), cell(o, eureka), cell(o, peer),
                     Samples.ratio(o.samples(peer).percentile(50), o.samples(redis).percentile(50)),
                     Samples.ratio(o.samples(file).percentile(99), o.samples(redis).percentile(99))));
         }
