@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The registry contract on a real ZooKeeper server (Curator's {@code TestingServer}, in this JVM); each test has its
- * own base path. Lease time passes by sleeping. The contract's differences ZooKeeper forces are in
- * {@link ZooKeeperDeviationsIT}.
+ * own base path. Lease time passes by sleeping. The one difference ZooKeeper forces (a new service is not pushed:
+ * {@link #reportsNewServices()}) is written down in docs/registries.md;
+ * the session (expiry, re-registration, an ensemble losing a server) is tested in {@link ZooKeeperSessionIT}.
  */
 class ZooKeeperContractIT extends ServiceRegistryContractTest {
 
