@@ -75,9 +75,9 @@ class OptionsTest {
 
     @Test
     void parse_unknownRegistryScheme_namesTheUri() {
-        assertThatThrownBy(() -> Options.parse("--registry", "zookeeper://zk:2181"))
+        assertThatThrownBy(() -> Options.parse("--registry", "etcd://etcd:2379"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("--registry: unknown registry 'zookeeper://zk:2181'")
+                .hasMessageStartingWith("--registry: unknown registry 'etcd://etcd:2379'")
                 .hasMessageContaining("file:");
     }
 

@@ -67,7 +67,7 @@ class BeaconCommandTest {
     void usageErrors_exitTwoWithOneLine() {
         for (String[] bad : new String[][]{{"frob"}, {"get"}, {"get", "Bad!"}, {"register", "orders", "--host", "h"},
             {"register", "orders", "--host", "h", "--port", "99999", "--registry", "memory:"},
-            {"list", "--registry", "zookeeper://x"}, {"watch", "orders", "--for", "soon", "--registry", "memory:"}}) {
+            {"list", "--registry", "etcd://x"}, {"watch", "orders", "--for", "soon", "--registry", "memory:"}}) {
             Run run = run(bad);
             assertThat(run.code()).as(String.join(" ", bad)).isEqualTo(2);
             assertThat(run.err().strip().lines().count()).as(run.err()).isEqualTo(1);

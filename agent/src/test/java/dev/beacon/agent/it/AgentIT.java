@@ -174,7 +174,7 @@ class AgentIT {
 
     static Stream<Arguments> badArguments() {
         return Jdks.all().flatMap(java -> Stream.of("service=orders,ttl=abc", "service=orders,colour=blue",
-                "service=Bad_Name!", "service=orders,registry=zookeeper://localhost:2181", "service=orders,port=70000",
+                "service=Bad_Name!", "service=orders,registry=etcd://localhost:2379", "service=orders,port=70000",
                 "nonsense").map(args -> Arguments.of(args, java)));
     }
 
@@ -191,7 +191,7 @@ class AgentIT {
             assertThat(AgentLines.level(beaconLines.get(0))).as(beaconLines.get(0)).hasValue("ERROR");
             assertThat(beaconLines.get(0)).contains("the agent is disabled");
             String badValue = badArgs.contains("ttl=") ? "ttl 'abc'" : badArgs.contains("colour") ? "colour"
-                    : badArgs.contains("Bad_Name") ? "Bad_Name!" : badArgs.contains("zookeeper") ? "zookeeper"
+                    : badArgs.contains("Bad_Name") ? "Bad_Name!" : badArgs.contains("etcd") ? "etcd"
                     : badArgs.contains("port=") ? "port=70000" : "nonsense";
             assertThat(beaconLines.get(0)).contains(badValue);
             assertThat(app.stderr()).as(app.describe()).noneMatch(l -> l.contains("Exception") || l.contains("\tat "));
