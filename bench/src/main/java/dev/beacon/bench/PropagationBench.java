@@ -114,7 +114,7 @@ public final class PropagationBench {
             onEureka.crash("crash-short", EUREKA_SHORT_TTL, shortCrashes, 4);
             onEureka.crash("crash-default", BeaconPropagation.DEFAULT_TTL, defaultCrashes, 4);
         }
-        return "Spring Cloud Netflix's Eureka server (" + root.relativize(jar.toAbsolutePath().normalize()) + ") with "
+        return "the agent registering into Spring Cloud Netflix's Eureka server (" + root.relativize(jar.toAbsolutePath().normalize()) + ") with "
                 + EurekaProcess.SETTINGS + ", the settings of Beacon's Eureka tests";
     }
 
@@ -157,7 +157,7 @@ public final class PropagationBench {
                 + "within its timeout is counted as missed, never dropped silently. \"Beacon, ZooKeeper\" is the agent "
                 + "registering into the same ZooKeeper in Curator's layout (`zookeeper://`, session timeout = ttl "
                 + "within the server's bounds, 4 s to 40 s at its 2 s tick; Beacon's readers also drop a node at its "
-                + "ttl), watched through Curator's `CuratorCache`. \"Beacon, Eureka\" is the agent registering into "
+                + "ttl), watched through Curator's `CuratorCache`. \"Beacon, Eureka\" is "
                 + eurekaServer + " (fewer runs: Eureka has no push, Beacon's watch polls it every 1 s, and the plain "
                 + "read is one HTTP request, made every 5 ms; the short lease is 2 s, Eureka's leases being whole "
                 + "seconds; at Eureka's own defaults, the response cache and eviction timer add up to 30 s and 60 s: "
