@@ -10,7 +10,7 @@ import java.time.Instant;
 /**
  * The app of the propagation benchmark, started with the real agent: waits until the agent's thread is idle (loaded,
  * registry opened, loop started), prints {@code ready}, and on the line {@code bind} from its stdin binds a server
- * socket on loopback and prints {@code bound <epoch µs just before bind()> <port>}; on {@code close} it closes that
+ * socket on loopback, accepts on it (as a server does, which is when the agent registers it), and prints {@code bound <epoch µs just before bind()> <port>}; on {@code close} it closes that
  * socket and prints {@code closed <epoch µs just before close()>}; then {@code bind} again, and so on. It runs until
  * it is signalled or its stdin closes.
  */
@@ -32,6 +32,7 @@ public final class PropagationApp {
             long before = epochMicros();
             if (command.equals("bind")) {
                 server.bind(loopback);
+                serve(server); // as a server does: the agent registers a listener once the app accepts on it
                 System.out.println("bound " + before + " " + server.getLocalPort());
             } else if (command.equals("close")) {
                 server.close();
@@ -45,7 +46,22 @@ public final class PropagationApp {
         System.exit(0);
     }
 
-    private static long epochMicros() {
+    /** Accepts (and closes) connections on a daemon thread until {@code server} is closed. */
+    private static void serve(ServerSocket server) {
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    server.accept().close();
+                } catch (java.io.IOException closed) {
+                    return;
+                }
+            }
+        }, "propagation-app-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+        private static long epochMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
