@@ -1,7 +1,8 @@
 package dev.beacon.bench;
 
-import dev.beacon.ServiceInstance;
 import dev.beacon.registry.FileServiceRegistry;
+import dev.beacon.registry.RegistryEvent;
+import dev.beacon.registry.Subscription;
 
 import java.io.File;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What an agent costs an app at startup: {@code sample-app.jar} and a Spring Boot web app started again and again —
@@ -53,7 +55,8 @@ public final class StartupBench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        int runs = quick ? 3 : 9;
+        // -Dbeacon.startup.runs=N: more runs per variant, for a ratio closer than the machine's noise
+        int runs = Integer.getInteger("beacon.startup.runs", quick ? 3 : 9);
         Path root = Path.of(System.getProperty("beacon.root", ".")).toAbsolutePath().normalize();
         Path agent = root.resolve("agent/target/beacon-agent.jar");
         Path otel = root.resolve("bench/target/reference-agents/opentelemetry-javaagent.jar");
@@ -145,32 +148,44 @@ public final class StartupBench {
         }
     }
 
+    /**
+     * Starts {@code command} and measures it. The registration is seen through the file registry's watch (inotify),
+     * not by reading the registry in a loop: reading it every few milliseconds took CPU from the app while it started,
+     * for as long as it was not registered yet, so an agent that registers later (at the app's first accept rather
+     * than at its bind) was measured slower for the bench's own reads.
+     */
     private static Sample measure(List<String> command, int port, Path registry) throws Exception {
-        long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            double first = Double.NaN;
-            double visible = Double.NaN;
-            double cpu = Double.NaN;
-            long deadline = start + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && (Double.isNaN(first) || (registry != null && Double.isNaN(visible)))) {
-                if (Double.isNaN(first) && ok(port)) {
-                    first = (System.nanoTime() - start) / 1e6;
-                    cpu = cpuMillis(process.pid());
+        AtomicLong registeredAt = new AtomicLong();
+        try (FileServiceRegistry files = registry == null ? null : new FileServiceRegistry(registry);
+             Subscription ignored = files == null ? null : files.watch("startup", event -> {
+                 if (event.type() == RegistryEvent.Type.REGISTERED && event.instance().port() == port) {
+                     registeredAt.compareAndSet(0, System.nanoTime());
+                 }
+             })) {
+            long start = System.nanoTime();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                double first = Double.NaN;
+                double cpu = Double.NaN;
+                long deadline = start + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline && (Double.isNaN(first)
+                        || (registry != null && registeredAt.get() == 0))) {
+                    if (Double.isNaN(first) && ok(port)) {
+                        first = (System.nanoTime() - start) / 1e6;
+                        cpu = cpuMillis(process.pid());
+                    }
+                    Thread.sleep(2);
                 }
-                if (registry != null && Double.isNaN(visible) && visible(registry, port)) {
-                    visible = (System.nanoTime() - start) / 1e6;
+                if (Double.isNaN(first)) {
+                    throw new IllegalStateException("no HTTP 200 within 30 s from: " + String.join(" ", command));
                 }
-                Thread.sleep(2);
+                double visible = registeredAt.get() == 0 ? Double.NaN : (registeredAt.get() - start) / 1e6;
+                Thread.sleep(1000);
+                return new Sample(first, visible, cpu, peakRssMb(process.pid()));
+            } finally {
+                process.destroyForcibly().waitFor();
             }
-            if (Double.isNaN(first)) {
-                throw new IllegalStateException("no HTTP 200 within 30 s from: " + String.join(" ", command));
-            }
-            Thread.sleep(1000);
-            return new Sample(first, visible, cpu, peakRssMb(process.pid()));
-        } finally {
-            process.destroyForcibly().waitFor();
         }
     }
 
@@ -182,14 +197,6 @@ public final class StartupBench {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static boolean visible(Path registry, int port) {
-        try (FileServiceRegistry files = new FileServiceRegistry(registry)) {
-            return files.instances("startup").stream().map(ServiceInstance::port).anyMatch(p -> p == port);
-        } catch (RuntimeException notYet) {
             return false;
         }
     }

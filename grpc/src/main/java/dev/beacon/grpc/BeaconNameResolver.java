@@ -13,10 +13,15 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * One channel's resolver of one service: subscribes to the discovery client's {@link DiscoveryClient#watch watch}
- * and hands each new list of routable instances to the channel in its synchronization context.
+ * and hands each new list of routable instances to the channel in its synchronization context. The calls that may
+ * read the registry (the first watch of a service, a refresh) run on the channel's offload executor, never in the
+ * synchronization context, which gRPC shares with the channel's own work and which must not block.
  */
 final class BeaconNameResolver extends NameResolver {
 
@@ -25,6 +30,7 @@ final class BeaconNameResolver extends NameResolver {
 
     private final String service;
     private final SynchronizationContext syncContext;
+    private final Executor offload;
     private final DiscoveryClient client;
     private final Runnable release;
     private Listener2 listener; // in syncContext
@@ -34,6 +40,7 @@ final class BeaconNameResolver extends NameResolver {
     BeaconNameResolver(String service, Args args, DiscoveryClient client, Runnable release) {
         this.service = service;
         this.syncContext = args.getSynchronizationContext();
+        this.offload = args.getOffloadExecutor() != null ? args.getOffloadExecutor() : FallbackExecutor.INSTANCE;
         this.client = client;
         this.release = release;
     }
@@ -46,13 +53,45 @@ final class BeaconNameResolver extends NameResolver {
     @Override
     public void start(Listener2 listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
-        subscription = client.watch(service, instances -> syncContext.execute(() -> publish(instances)));
+        offload.execute(() -> {
+            Subscription watching;
+            try {
+                watching = client.watch(service, instances -> syncContext.execute(() -> publish(instances)));
+            } catch (RuntimeException e) {
+                syncContext.execute(() -> failed(e));
+                return;
+            }
+            syncContext.execute(() -> {
+                if (shutdown) {
+                    watching.close();
+                } else {
+                    subscription = watching;
+                }
+            });
+        });
     }
 
     @Override
     public void refresh() {
-        if (listener != null && !shutdown) {
-            publish(client.instances(service));
+        if (listener == null || shutdown) {
+            return;
+        }
+        offload.execute(() -> {
+            List<ServiceInstance> instances;
+            try {
+                instances = client.instances(service);
+            } catch (RuntimeException e) {
+                syncContext.execute(() -> failed(e));
+                return;
+            }
+            syncContext.execute(() -> publish(instances));
+        });
+    }
+
+    private void failed(RuntimeException e) {
+        if (!shutdown) {
+            listener.onError(Status.UNAVAILABLE.withDescription("cannot read '" + service + "' from Beacon's registry "
+                    + client.registry() + ": " + e.getMessage()).withCause(e));
         }
     }
 
@@ -90,5 +129,11 @@ final class BeaconNameResolver extends NameResolver {
             subscription.close();
         }
         release.run();
+    }
+
+    /** For a channel built without an offload executor (gRPC gives one to every channel it builds itself). */
+    private static final class FallbackExecutor {
+        static final ExecutorService INSTANCE = Executors.newCachedThreadPool(
+                dev.beacon.support.DaemonThreads.named("beacon-grpc-resolver"));
     }
 }

@@ -1,13 +1,22 @@
 package dev.beacon.grpc;
 
 import dev.beacon.ServiceInstance;
+import dev.beacon.registry.InMemoryServiceRegistry;
+import dev.beacon.registry.ServiceRegistry;
 import io.grpc.EquivalentAddressGroup;
+import io.grpc.NameResolver;
+import io.grpc.Status;
+import io.grpc.SynchronizationContext;
 import io.grpc.NameResolverProvider;
 import io.grpc.NameResolverRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,5 +69,57 @@ class BeaconNameResolverProviderTest {
         assertThat(groups).extracting(group -> (InetSocketAddress) group.getAddresses().get(0))
                 .containsExactly(new InetSocketAddress("127.0.0.1", 9090), new InetSocketAddress("127.0.0.2", 8081));
         assertThat(groups.get(0).getAttributes().get(BeaconNameResolver.INSTANCE_ID)).isEqualTo("a");
+    }
+
+    /**
+     * Bug: start() subscribed (and so read the registry, a network round trip on Redis) inside the channel's
+     * synchronization context, which gRPC runs on the caller's or the channel's own threads; refresh() read it there
+     * too. Both now read on the offload executor and only hand the result to the context.
+     */
+    @Test
+    void startAndRefresh_readTheRegistryOnTheOffloadExecutor_notInTheSynchronizationContext() {
+        try (ServiceRegistry registry = new InMemoryServiceRegistry()) {
+            registry.register(ServiceInstance.builder("orders").id("a").host("127.0.0.1").port(8080).build(),
+                    Duration.ofMinutes(1));
+            Queue<Runnable> offloaded = new ArrayDeque<>();
+            List<String> uncaught = new CopyOnWriteArrayList<>();
+            SynchronizationContext context = new SynchronizationContext((thread, e) -> uncaught.add(e.toString()));
+            NameResolver.Args args = NameResolver.Args.newBuilder().setDefaultPort(443)
+                    .setProxyDetector(address -> null).setSynchronizationContext(context)
+                    .setServiceConfigParser(new NameResolver.ServiceConfigParser() {
+                        @Override
+                        public NameResolver.ConfigOrError parseServiceConfig(Map<String, ?> rawServiceConfig) {
+                            return NameResolver.ConfigOrError.fromConfig(rawServiceConfig);
+                        }
+                    }).setOffloadExecutor(offloaded::add).build();
+            BeaconNameResolverProvider opening = new BeaconNameResolverProvider(uri -> registry,
+                    () -> Optional.of("memory:"));
+            NameResolver resolver = opening.newNameResolver(URI.create("beacon:///orders"), args);
+            List<Object> results = new CopyOnWriteArrayList<>();
+            NameResolver.Listener2 listener = new NameResolver.Listener2() {
+                @Override
+                public void onResult(NameResolver.ResolutionResult result) {
+                    results.add(result.getAddresses());
+                }
+
+                @Override
+                public void onError(Status error) {
+                    results.add(error);
+                }
+            };
+
+            context.execute(() -> resolver.start(listener));
+            assertThat(results).as("nothing read in the synchronization context").isEmpty();
+            assertThat(offloaded).hasSize(1);
+
+            offloaded.poll().run(); // the offload executor's thread: subscribes, the first list comes
+            assertThat(results).hasSize(1);
+            context.execute(resolver::refresh);
+            assertThat(results).hasSize(1);
+            offloaded.poll().run();
+            assertThat(results).hasSize(2).allSatisfy(result -> assertThat(result).isInstanceOf(List.class));
+            context.execute(resolver::shutdown);
+            assertThat(uncaught).isEmpty();
+        }
     }
 }

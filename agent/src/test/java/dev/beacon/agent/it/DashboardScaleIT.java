@@ -35,12 +35,20 @@ import static org.awaitility.Awaitility.await;
  * an instance registered through the API shows the age of its last heartbeat. Prints the time of the first full
  * render, measured by the page itself (from the page's start until its DOM is built and laid out), on a server that
  * has answered one listing before (so that the server's JIT warm-up is not counted as the page's).
+ *
+ * <p>"Shown" is the moment the row entered the page's DOM, recorded by the page (a {@code MutationObserver}), against
+ * the wall-clock time just before the registration was written: the WebDriver round trips that find the row are not
+ * counted. The first change a newly connected page receives also runs the event path of the server and of the page
+ * for the first time (class loading, interpretation): it is printed and held to {@link #FIRST_CHANGE_BOUND}; the
+ * changes after it, as on a dashboard in use, to {@link #SHOWN_WITHIN}.
  */
 class DashboardScaleIT {
 
     private static final int SERVICES = 200;
     private static final int PER_SERVICE = 10;
     private static final Duration SHOWN_WITHIN = Duration.ofSeconds(1);
+    /** The first change on a newly connected page, on a busy shared machine (see the class comment). */
+    private static final Duration FIRST_CHANGE_BOUND = Duration.ofSeconds(3);
     private static final Duration FIRST_RENDER_TARGET = Duration.ofSeconds(1);
     /** What the first render must not exceed even on a busy shared machine (the CI machine runs one test at a time). */
     private static final Duration FIRST_RENDER_BOUND = Duration.ofSeconds(3);
@@ -111,12 +119,18 @@ class DashboardScaleIT {
                     // a registration into the last service, made in the registry as an agent makes it, once the
                     // page shows that its stream is connected
                     awaitLive(browser);
+                    recordRowsAdded(browser);
+                    long registered = System.currentTimeMillis();
+                    files.register(instance(service(0), "first-1", 30_000), LEASE);
+                    assertShownWithin(browser, "svc-000", "first-1", registered, FIRST_CHANGE_BOUND);
+                    registered = System.currentTimeMillis();
                     files.register(instance(service(SERVICES - 1), "late-1", 30_001), LEASE);
-                    assertShownWithin(browser, "svc-199", "late-1");
+                    assertShownWithin(browser, "svc-199", "late-1", registered, SHOWN_WITHIN);
 
                     // a brand-new service
+                    registered = System.currentTimeMillis();
                     files.register(instance("zz-new", "new-1", 30_002), LEASE);
-                    assertShownWithin(browser, "zz-new", "new-1");
+                    assertShownWithin(browser, "zz-new", "new-1", registered, SHOWN_WITHIN);
                     List<String> order = ((List<?>) script(browser, "return [...document.querySelectorAll("
                             + "'section.service')].map(s => s.dataset.service)")).stream().map(String::valueOf)
                             .toList();
@@ -124,12 +138,13 @@ class DashboardScaleIT {
                     awaitStreams(base, 1); // a page with a stream per service would hold six
 
                     // registered through the API: shown with the age of its last heartbeat (its lease's time)
+                    registered = System.currentTimeMillis();
                     HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base
                             + "services/api-svc/instances/api-1")).header("Content-Type", "application/json")
                             .PUT(HttpRequest.BodyPublishers.ofString("{\"host\":\"127.0.0.1\",\"port\":30003,"
                                     + "\"ttl\":\"10m\"}")).build(), HttpResponse.BodyHandlers.ofString());
                     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-                    String apiRow = assertShownWithin(browser, "api-svc", "api-1");
+                    String apiRow = assertShownWithin(browser, "api-svc", "api-1", registered, SHOWN_WITHIN);
                     assertThat(apiRow).as("the row as the event showed it").containsPattern("\\b\\d+ s\\b");
 
                     // a second tab: everything listed, one more stream, and both tabs follow changes
@@ -138,10 +153,12 @@ class DashboardScaleIT {
                     browser.get(base);
                     awaitFirstRender(browser);
                     awaitLive(browser);
+                    recordRowsAdded(browser);
                     assertThat(count(browser, "section.service")).isEqualTo(SERVICES + 2);
                     awaitStreams(base, 2);
+                    registered = System.currentTimeMillis();
                     files.register(instance(service(0), "two-tabs", 30_004), LEASE);
-                    assertShownWithin(browser, "svc-000", "two-tabs");
+                    assertShownWithin(browser, "svc-000", "two-tabs", registered, FIRST_CHANGE_BOUND);
                     browser.switchTo().window(first); // in the background meanwhile
                     new WebDriverWait(browser, SHOWN_WITHIN).until(b ->
                             !b.findElements(By.cssSelector("tr[data-id='two-tabs']")).isEmpty());
@@ -183,27 +200,53 @@ class DashboardScaleIT {
     }
 
     /**
-     * Waits until the row of {@code id} is in the section of {@code service}; fails when that took more than
-     * {@link #SHOWN_WITHIN} since the call (the registration was made just before it).
-     *
-     * @return the row's text when it first appeared
+     * Makes the page record, in {@code window.beaconRowsAdded["service/id"]}, the wall-clock time at which each
+     * instance row first entered its DOM.
      */
-    private static String assertShownWithin(WebDriver browser, String service, String id) throws InterruptedException {
-        long started = System.nanoTime();
-        long deadline = started + SHOWN_WITHIN.multipliedBy(5).toNanos();
+    private static void recordRowsAdded(WebDriver browser) {
+        script(browser, "if (window.beaconRowsAdded) return;"
+                + "window.beaconRowsAdded = {};"
+                + "new MutationObserver(records => {"
+                + "  const now = Date.now();"
+                + "  for (const record of records) for (const node of record.addedNodes) {"
+                + "    if (node.nodeType !== Node.ELEMENT_NODE) continue;"
+                + "    const rows = node.matches('tr[data-id]') ? [node] : node.querySelectorAll('tr[data-id]');"
+                + "    for (const row of rows) {"
+                + "      const section = row.closest('section.service');"
+                + "      const key = (section ? section.dataset.service : '?') + '/' + row.dataset.id;"
+                + "      if (!(key in window.beaconRowsAdded)) window.beaconRowsAdded[key] = now;"
+                + "    }"
+                + "  }"
+                + "}).observe(document.body, { childList: true, subtree: true });");
+    }
+
+    /**
+     * Waits until the row of {@code id} is in the section of {@code service}, then fails when the page added it more
+     * than {@code bound} after {@code registeredMillis} (the wall-clock time just before the registration was made).
+     *
+     * @return the row's text when it was found
+     */
+    private static String assertShownWithin(WebDriver browser, String service, String id, long registeredMillis,
+            Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             String found = rowText(browser, service, id);
             if (found != null) {
-                Duration took = Duration.ofNanos(System.nanoTime() - started);
-                System.out.printf(Locale.ROOT, "dashboard: %s/%s shown %d ms after it registered%n", service, id,
-                        took.toMillis());
-                assertThat(took).as(service + "/" + id + " shown within").isLessThanOrEqualTo(SHOWN_WITHIN);
+                long foundMillis = System.currentTimeMillis();
+                Object added = script(browser, "return window.beaconRowsAdded[arguments[0]]", service + "/" + id);
+                assertThat(added).as("the page recorded when the row of " + service + "/" + id + " was added")
+                        .isInstanceOf(Number.class);
+                Duration took = Duration.ofMillis(((Number) added).longValue() - registeredMillis);
+                System.out.printf(Locale.ROOT, "dashboard: %s/%s shown %d ms after it registered (found by the "
+                        + "test after %d ms; bound %d ms)%n", service, id, took.toMillis(),
+                        foundMillis - registeredMillis, bound.toMillis());
+                assertThat(took).as(service + "/" + id + " shown within").isLessThanOrEqualTo(bound);
                 return found;
             }
             Thread.sleep(10);
         }
-        throw new AssertionError(service + "/" + id + " not shown within " + SHOWN_WITHIN.multipliedBy(5)
-                + "; the page shows " + count(browser, "section.service") + " services");
+        throw new AssertionError(service + "/" + id + " not shown within 10 s; the page shows "
+                + count(browser, "section.service") + " services");
     }
 
     /** The cells of the row of {@code id} in the section of {@code service}, joined by " | "; null when none. */

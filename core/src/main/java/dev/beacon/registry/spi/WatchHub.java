@@ -28,20 +28,44 @@ public final class WatchHub implements AutoCloseable {
     private final String threadName;
     private final Map<String, CopyOnWriteArrayList<Consumer<RegistryEvent>>> listeners = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<String>> serviceListeners = new CopyOnWriteArrayList<>();
+    private final Consumer<String> unwatched;
     private volatile ExecutorService executor;
     private volatile boolean closed;
 
     public WatchHub(String threadName) {
-        this.threadName = threadName;
+        this(threadName, service -> { });
     }
 
-    /** Adds a listener; the returned subscription removes it. */
+    /**
+     * @param unwatched called with a service whose last listener was just removed (on the thread that removed it),
+     *                  so that the registry can stop what feeds that service's events; not called by {@link #close()}
+     */
+    public WatchHub(String threadName, Consumer<String> unwatched) {
+        this.threadName = threadName;
+        this.unwatched = unwatched;
+    }
+
+    /**
+     * Adds a listener; the returned subscription removes it. Adding and removing
+     * are atomic per service: a service is either watched, with at least one listener, or absent.
+     */
     public Subscription add(String service, Consumer<RegistryEvent> listener) {
-        listeners.computeIfAbsent(service, s -> new CopyOnWriteArrayList<>()).add(listener);
+        listeners.compute(service, (s, list) -> {
+            CopyOnWriteArrayList<Consumer<RegistryEvent>> result = list == null ? new CopyOnWriteArrayList<>() : list;
+            result.add(listener);
+            return result;
+        });
         return () -> {
-            CopyOnWriteArrayList<Consumer<RegistryEvent>> list = listeners.get(service);
-            if (list != null) {
-                list.remove(listener);
+            boolean[] last = {false};
+            listeners.computeIfPresent(service, (s, list) -> {
+                if (!list.remove(listener) || !list.isEmpty()) {
+                    return list;
+                }
+                last[0] = true;
+                return null;
+            });
+            if (last[0] && !closed) {
+                unwatched.accept(service);
             }
         };
     }

@@ -89,6 +89,56 @@ class RedisWatchThreadsIT {
         watching.exceptionally(e -> null).join();
     }
 
+    /** The pub/sub channels the server has subscribers for, of the registry with {@code prefix}. */
+    private static List<String> channels(RedisServer server, String prefix) {
+        return server.command("PUBSUB", "CHANNELS", prefix + ":*").lines().map(String::strip)
+                .filter(line -> !line.isEmpty()).sorted().toList();
+    }
+
+    /**
+     * Bug: a watch's subscription, once closed, left its service's channel subscribed for the registry's lifetime, so
+     * a client that watched many services in turn kept receiving (and dropping) the events of all of them. The last
+     * watch of a service unsubscribes its channel; the subscriber's connection and thread end with the last channel,
+     * and a new watch starts them again.
+     */
+    @Test
+    void closingTheLastWatchOfAService_unsubscribesItsChannel_theSubscriberEndsWithTheLastChannel() throws Exception {
+        RedisServer server = redis.standalone();
+        String prefix = "threads" + PREFIXES.incrementAndGet();
+        Set<Thread> before = threadsNamed("beacon-redis-subscriber");
+        try (ServiceRegistry registry = RedisServiceRegistry.open(server.uri() + "?prefix=" + prefix)) {
+            List<RegistryEvent> alphaEvents = new CopyOnWriteArrayList<>();
+            List<RegistryEvent> betaEvents = new CopyOnWriteArrayList<>();
+            Subscription alpha1 = registry.watch("alpha", alphaEvents::add);
+            Subscription alpha2 = registry.watch("alpha", alphaEvents::add);
+            Subscription beta = registry.watch("beta", betaEvents::add);
+            assertThat(channels(server, prefix)).containsExactly(prefix + ":{alpha}:events", prefix + ":{beta}:events");
+
+            alpha1.close();
+            assertThat(channels(server, prefix)).as("alpha is still watched once").hasSize(2);
+            alpha2.close();
+            alpha2.close(); // closing twice changes nothing
+            await().atMost(Duration.ofSeconds(5)).until(() -> channels(server, prefix),
+                    list -> list.equals(List.of(prefix + ":{beta}:events")));
+            registry.register(instance("beta", "b-1"), Duration.ofMinutes(1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> betaEvents.size() == 1);
+
+            beta.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> channels(server, prefix).isEmpty());
+            await("the subscriber thread ends with its last channel").atMost(Duration.ofSeconds(5)).until(() ->
+                    threadsNamed("beacon-redis-subscriber").stream().noneMatch(t -> !before.contains(t)
+                            && t.isAlive()));
+
+            try (Subscription again = registry.watch("alpha", alphaEvents::add)) {
+                int seen = alphaEvents.size();
+                registry.register(instance("alpha", "a-1"), Duration.ofMinutes(1));
+                await().atMost(Duration.ofSeconds(5)).until(() -> alphaEvents.size() == seen + 1);
+                assertThat(channels(server, prefix)).containsExactly(prefix + ":{alpha}:events");
+            }
+            assertThat(betaEvents).hasSize(1);
+        }
+    }
+
     /**
      * Bug: the sweeper stopped on a closed registry only between rounds. Closed while it waited for Redis, it went on
      * to the next watched service and died of an uncaught IllegalStateException ("registry … is closed") printed on

@@ -63,6 +63,23 @@ final class ChangeSubscriber implements AutoCloseable {
     }
 
     /**
+     * Unsubscribes {@code channel}, unless {@code stillWanted} (asked under the same lock as {@link #subscribe}) says
+     * a watch wants it again. Once no channel is left the thread ends with its connection; the next
+     * {@link #subscribe} starts another.
+     */
+    void unsubscribe(String channel, java.util.function.BooleanSupplier stillWanted) {
+        synchronized (lock) {
+            if (closed || !channels.contains(channel) || stillWanted.getAsBoolean()) {
+                return;
+            }
+            channels.remove(channel);
+            if (live != null) {
+                live.release(channel);
+            }
+        }
+    }
+
+    /**
      * Waits until Redis confirmed {@code channel} on the live connection, for at most {@code timeoutNanos}.
      *
      * @return false after the timeout or once closed
@@ -89,11 +106,21 @@ final class ChangeSubscriber implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                if (channels.isEmpty()) { // every watch ended during an outage
+                    thread = null;
+                    return;
+                }
                 subscription = new Subscription(channels);
             }
             try {
-                // returns once unsubscribed, which only close() asks for
+                // returns once no channel is subscribed: after close(), or after the last watch ended
                 connection.subscribe(subscription, subscription.initial);
+                synchronized (lock) {
+                    if (closed || channels.isEmpty()) {
+                        thread = null; // the next subscribe() starts another
+                        return;
+                    }
+                } // else a channel was added while the connection ended: subscribe it on a new one
             } catch (RuntimeException e) {
                 if (closed) {
                     return;
@@ -162,6 +189,17 @@ final class ChangeSubscriber implements AutoCloseable {
             }
         }
 
+        /** Unsubscribes a channel no watch wants any more; under lock. */
+        void release(String channel) {
+            requested.remove(channel);
+            confirmed.remove(channel);
+            try {
+                unsubscribe(channel);
+            } catch (RuntimeException e) {
+                log.debug("registry {}: unsubscribing {} failed; the connection is gone", connection, channel, e);
+            }
+        }
+
         /** Asks Redis to end the subscription (once); under lock. */
         void end() {
             if (!ending) {
@@ -179,6 +217,10 @@ final class ChangeSubscriber implements AutoCloseable {
             synchronized (lock) {
                 if (closed) {
                     end(); // close() came before this confirmation: nothing else would end the subscription
+                    return;
+                }
+                if (!channels.contains(channel)) { // its watch ended before Redis confirmed it
+                    release(channel);
                     return;
                 }
                 confirmed.add(channel);

@@ -31,7 +31,7 @@ public final class RedisWatches implements AutoCloseable {
     private final RedisKeys keys;
     private final EntryCodec codec;
     private final Duration timeout;
-    private final WatchHub hub = new WatchHub("beacon-redis-registry-events");
+    private final WatchHub hub = new WatchHub("beacon-redis-registry-events", this::unwatched);
     private final Map<String, String> serviceByChannel = new ConcurrentHashMap<>();
     /** Watches waiting for their marker, by marker id. */
     private final Map<String, GatedListener> markers = new ConcurrentHashMap<>();
@@ -111,6 +111,11 @@ public final class RedisWatches implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** The last watch of {@code service} ended: its channel is unsubscribed, unless a new watch came meanwhile. */
+    private void unwatched(String service) {
+        subscriber.unsubscribe(keys.of(service).channel(), () -> hub.hasListeners(service));
     }
 
     private Collection<ServiceKeys> watched() {
