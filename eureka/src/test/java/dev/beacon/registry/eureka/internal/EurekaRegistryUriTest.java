@@ -39,11 +39,11 @@ class EurekaRegistryUriTest {
     void parse_badParts_oneMessageNamingTheValueAndWhatIsExpected_passwordMasked() {
         assertThat(assertThrows(IllegalArgumentException.class,
                 () -> EurekaRegistryUri.parse("eureka://u:pw-x@h1:99999/eureka")).getMessage())
-                .isEqualTo("invalid Eureka registry URI 'eureka://u:****@h1:99999/eureka': port must be 1..65535, "
-                        + "but was '99999'");
+                .isEqualTo("registry URI 'eureka://u:****@h1:99999/eureka' is not valid: port must be a number "
+                        + "1..65535, but was '99999'");
         assertThat(assertThrows(IllegalArgumentException.class,
                 () -> EurekaRegistryUri.parse("eureka://h1?poll=fast")).getMessage())
-                .startsWith("invalid Eureka registry URI 'eureka://h1?poll=fast': ");
+                .startsWith("registry URI 'eureka://h1?poll=fast' is not valid: poll 'fast' is not a duration");
         assertThat(assertThrows(IllegalArgumentException.class,
                 () -> EurekaRegistryUri.parse("eureka://h1?colour=red")).getMessage())
                 .endsWith("unknown option 'colour'; expected one of poll, timeout, tls");
