@@ -1,6 +1,8 @@
 package dev.beacon.registry.eureka.internal;
 
 import dev.beacon.registry.spi.RegistryUriParts;
+import dev.beacon.registry.spi.RegistryUriParts.Address;
+import dev.beacon.support.Texts;
 
 import java.net.URI;
 import java.time.Duration;
@@ -53,11 +55,19 @@ public record EurekaRegistryUri(
         }
         String path = parts.namePath("context path", DEFAULT_PATH);
         String scheme = parts.flag("tls", false) ? "https" : "http";
-        // an IPv6 zone's '%' is written %25 in a URI
-        List<URI> servers = parts.addresses(DEFAULT_PORT).stream()
-                .map(address -> URI.create(scheme + "://" + address.toString().replace("%", "%25") + path)).toList();
+        List<URI> servers = parts.addresses(DEFAULT_PORT).stream().map(a -> server(parts, scheme, a, path)).toList();
         return new EurekaRegistryUri(servers, parts.user(), parts.password(),
                 parts.duration("poll", Duration.ofSeconds(1), MIN_DURATION, MAX_DURATION),
                 parts.duration("timeout", Duration.ofSeconds(5), MIN_DURATION, MAX_DURATION), parts.toString());
+    }
+
+    private static URI server(RegistryUriParts parts, String scheme, Address address, String path) {
+        // an IPv6 zone's '%' is written %25 in a URI
+        URI server = URI.create(scheme + "://" + address.toString().replace("%", "%25") + path);
+        if (server.getHost() == null) {
+            // java.net.URI takes a name with '_' or a label starting with '-' as no host, and so does the HTTP client
+            throw parts.invalid("host must be a DNS name or an IP address, but was " + Texts.quote(address.host()));
+        }
+        return server;
     }
 }
