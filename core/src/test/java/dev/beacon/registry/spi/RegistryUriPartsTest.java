@@ -111,7 +111,6 @@ class RegistryUriPartsTest {
             "http://h               | scheme must be demo or demos, but was 'http'; expected demo://host:port",
             "demo://                | no host given; expected demo://host:port",
             "demo:///x              | no host given",
-            "demo://u:p@/x          | no host given",
             "demo://h1,,h2          | expected host[:port] between the commas",
             "demo://h1,             | expected host[:port] between the commas",
             "demo://h1:1, ,h2       | expected host[:port] between the commas",
