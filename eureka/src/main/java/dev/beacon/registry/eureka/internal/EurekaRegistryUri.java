@@ -5,6 +5,7 @@ import dev.beacon.registry.spi.RegistryUriParts.Address;
 import dev.beacon.support.Texts;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -62,10 +63,15 @@ public record EurekaRegistryUri(
     }
 
     private static URI server(RegistryUriParts parts, String scheme, Address address, String path) {
-        // an IPv6 zone's '%' is written %25 in a URI
-        URI server = URI.create(scheme + "://" + address.toString().replace("%", "%25") + path);
-        if (server.getHost() == null) {
-            // java.net.URI takes a name with '_' or a label starting with '-' as no host, and so does the HTTP client
+        URI server;
+        try {
+            server = new URI(scheme + "://" + address + path);
+        } catch (URISyntaxException e) {
+            server = null;
+        }
+        if (server == null || server.getHost() == null) {
+            // java.net.URI, and so the HTTP client, finds no host in a name with '_', an empty label or a label that
+            // starts or ends with '-'
             throw parts.invalid("host must be a DNS name or an IP address, but was " + Texts.quote(address.host()));
         }
         return server;
