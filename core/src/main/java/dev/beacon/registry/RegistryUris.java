@@ -6,9 +6,10 @@ import java.util.regex.Pattern;
 /** Helpers for registry URIs that may carry credentials. */
 public final class RegistryUris {
 
-    // The user info runs to the last '@' before any query: passwords are often pasted unencoded, '@' and '/' and all.
+    // The user info runs to the last '@' before any query: passwords are often pasted unencoded, '@', '/' and '#' and
+    // all (a registry URI has no fragment: RegistryUriParts reads a '#' there as part of the password).
     // The scheme may be empty, misspelt or surrounded by spaces: a URI that is refused is still shown masked.
-    private static final Pattern USER_INFO = Pattern.compile("^(\\s*[^:/?#@]*://)([^?#]*)@");
+    private static final Pattern USER_INFO = Pattern.compile("^(\\s*[^:/?#@]*://)([^?]*)@");
     private static final Pattern SECRET_PARAM =
             Pattern.compile("((?:password|pass|pwd|secret|token|truststore-password|keystore-password)=)[^&]*",
                     Pattern.CASE_INSENSITIVE);

@@ -24,11 +24,14 @@ public interface RegistryProvider {
     ServiceRegistry open(String uri);
 
     /**
-     * Checks {@code uri} without opening anything; the default accepts any URI of the provider's schemes.
+     * Checks {@code uri} without opening anything. The default calls {@link #hosts(String)}: a provider of a registry
+     * on other machines parses its URI there, and so checks it; one whose {@code hosts} is the default accepts any URI
+     * of its schemes.
      *
      * @throws IllegalArgumentException naming the URI (password masked) and what is wrong with it
      */
     default void validate(String uri) {
+        hosts(uri);
     }
 
     /**

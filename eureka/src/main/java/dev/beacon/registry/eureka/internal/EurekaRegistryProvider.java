@@ -28,11 +28,6 @@ public final class EurekaRegistryProvider implements RegistryProvider {
     }
 
     @Override
-    public void validate(String uri) {
-        EurekaRegistryUri.parse(uri);
-    }
-
-    @Override
     public List<String> hosts(String uri) {
         return EurekaRegistryUri.parse(uri).hosts();
     }

@@ -1,6 +1,8 @@
 package dev.beacon.registry.eureka.internal;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.time.Duration;
@@ -36,14 +38,33 @@ class EurekaRegistryUriTest {
     }
 
     @Test
+    void parse_ipv6WithZone_keptAsWritten() {
+        EurekaRegistryUri uri = EurekaRegistryUri.parse("eureka://[::1%lo]:8762,[::1]");
+
+        assertThat(uri.servers()).containsExactly(URI.create("http://[::1%lo]:8762/eureka"),
+                URI.create("http://[::1]:8761/eureka"));
+        assertThat(uri.hosts()).isEqualTo(List.of("::1%lo", "::1"));
+    }
+
+    /** Regression: such a host made a server URI without host, and hosts() threw a NullPointerException. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a_b", "-h", "h-", "a..b", "h1.2"})
+    void parse_nameTheHttpClientCannotRead_refused(String host) {
+        assertThat(assertThrows(IllegalArgumentException.class,
+                () -> EurekaRegistryUri.parse("eureka://u:pw-x@" + host + ":8761")).getMessage())
+                .isEqualTo("registry URI 'eureka://u:****@" + host + ":8761' is not valid: host must be a DNS name "
+                        + "or an IP address, but was '" + host + "'");
+    }
+
+    @Test
     void parse_badParts_oneMessageNamingTheValueAndWhatIsExpected_passwordMasked() {
         assertThat(assertThrows(IllegalArgumentException.class,
                 () -> EurekaRegistryUri.parse("eureka://u:pw-x@h1:99999/eureka")).getMessage())
-                .isEqualTo("invalid Eureka registry URI 'eureka://u:****@h1:99999/eureka': port must be 1..65535, "
-                        + "but was '99999'");
+                .isEqualTo("registry URI 'eureka://u:****@h1:99999/eureka' is not valid: port must be a number "
+                        + "1..65535, but was '99999'");
         assertThat(assertThrows(IllegalArgumentException.class,
                 () -> EurekaRegistryUri.parse("eureka://h1?poll=fast")).getMessage())
-                .startsWith("invalid Eureka registry URI 'eureka://h1?poll=fast': ");
+                .startsWith("registry URI 'eureka://h1?poll=fast' is not valid: poll 'fast' is not a duration");
         assertThat(assertThrows(IllegalArgumentException.class,
                 () -> EurekaRegistryUri.parse("eureka://h1?colour=red")).getMessage())
                 .endsWith("unknown option 'colour'; expected one of poll, timeout, tls");

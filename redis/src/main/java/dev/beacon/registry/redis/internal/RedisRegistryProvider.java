@@ -3,6 +3,7 @@ package dev.beacon.registry.redis.internal;
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.redis.RedisServiceRegistry;
 import dev.beacon.registry.spi.RegistryProvider;
+import dev.beacon.registry.spi.RegistryUriParts;
 
 import java.util.List;
 import java.util.Set;
@@ -24,12 +25,7 @@ public final class RedisRegistryProvider implements RegistryProvider {
     }
 
     @Override
-    public void validate(String uri) {
-        RedisRegistryUri.parse(uri);
-    }
-
-    @Override
     public List<String> hosts(String uri) {
-        return RedisRegistryUri.parse(uri).addresses().stream().map(RedisRegistryUri.Address::host).toList();
+        return RedisRegistryUri.parse(uri).addresses().stream().map(RegistryUriParts.Address::host).toList();
     }
 }

@@ -1,6 +1,7 @@
 package dev.beacon.registry.redis.internal;
 
 import dev.beacon.registry.RegistryUris;
+import dev.beacon.registry.spi.RegistryUriParts.Address;
 import dev.beacon.testing.Fuzz;
 import dev.beacon.testing.Fuzz.Gen;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class RedisRegistryUriTest {
         RedisRegistryUri uri = RedisRegistryUri.parse("redis://10.0.0.7");
 
         assertThat(uri.mode()).isEqualTo(RedisRegistryUri.Mode.STANDALONE);
-        assertThat(uri.addresses()).containsExactly(new RedisRegistryUri.Address("10.0.0.7", 6379));
+        assertThat(uri.addresses()).containsExactly(new Address("10.0.0.7", 6379));
         assertThat(uri.database()).isZero();
         assertThat(uri.prefix()).isEqualTo("beacon");
         assertThat(uri.timeout()).isEqualTo(Duration.ofSeconds(2));
@@ -55,7 +56,7 @@ class RedisRegistryUriTest {
         assertThat(uri.tls()).isTrue();
         assertThat(uri.user()).contains("app");
         assertThat(uri.password()).contains("p@ss");
-        assertThat(uri.addresses()).containsExactly(new RedisRegistryUri.Address("::1", 6380));
+        assertThat(uri.addresses()).containsExactly(new Address("::1", 6380));
         assertThat(uri.addresses().get(0)).hasToString("[::1]:6380");
         assertThat(uri.database()).isEqualTo(3);
         assertThat(uri.prefix()).isEqualTo("staging");
@@ -77,8 +78,8 @@ class RedisRegistryUriTest {
                 "redis-sentinel://s1,s2:26380/mymaster?sentinel-user=watch&sentinel-password=pw");
 
         assertThat(uri.mode()).isEqualTo(RedisRegistryUri.Mode.SENTINEL);
-        assertThat(uri.addresses()).containsExactly(new RedisRegistryUri.Address("s1", 26379),
-                new RedisRegistryUri.Address("s2", 26380));
+        assertThat(uri.addresses()).containsExactly(new Address("s1", 26379),
+                new Address("s2", 26380));
         assertThat(uri.masterName()).contains("mymaster");
         assertThat(uri.sentinelUser()).contains("watch");
         assertThat(uri.sentinelPassword()).contains("pw");
@@ -89,7 +90,7 @@ class RedisRegistryUriTest {
         RedisRegistryUri uri = RedisRegistryUri.parse("redis-cluster://h1:7000,h2:7001,h3:7002?tls=true");
 
         assertThat(uri.mode()).isEqualTo(RedisRegistryUri.Mode.CLUSTER);
-        assertThat(uri.addresses()).extracting(RedisRegistryUri.Address::port).containsExactly(7000, 7001, 7002);
+        assertThat(uri.addresses()).extracting(Address::port).containsExactly(7000, 7001, 7002);
         assertThat(uri.tls()).isTrue();
         assertThat(uri.masterName()).isEqualTo(Optional.empty());
     }
@@ -105,27 +106,41 @@ class RedisRegistryUriTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "redis://h?timeout=soon             | timeout 'soon' is not a duration; write it like 500ms",
-            "redis://h?timeout=0s               | timeout must be more than 0 and at most 2147483647ms, but was '0s'",
-            "redis://h?connect-timeout=30d      | connect-timeout must be more than 0",
+            "redis://h?timeout=0s               | timeout must be between 1ms and 2147483647ms, but was '0s'",
+            "redis://h?connect-timeout=30d      | connect-timeout must be between 1ms and 2147483647ms, but was '30d'",
             "redis://h:99999                    | port must be a number 1..65535, but was '99999'",
             "redis://h/16                       | database must be a number 0..15, but was '16'",
             "redis://h?pool-max=1               | pool-max must be a number 2..1024, but was '1'",
             "redis://h?verify-peer=maybe        | verify-peer must be true or false, but was 'maybe'",
             "redis://h?prefix=a%20b             | prefix must match [A-Za-z0-9._:-]{1,64}, but was 'a b'",
-            "redis://h?colour=blue              | unknown option 'colour'; valid options: prefix, timeout,",
-            "redis://h*x                        | bad host 'h*x'",
+            "redis://h?colour=blue              | unknown option 'colour'; expected one of prefix, timeout,",
+            "redis://h?timeout=1s&TIMEOUT=2s    | option 'timeout' is given twice; give it once",
+            "redis://h*x                        | host must be a name or address (IPv6 in brackets: [::1]), "
+                    + "but was 'h*x'",
+            "redis-sentinel://s1,,s2/m          | expected host[:port] between the commas",
             "redis://[::1                       | unclosed '[' in host '[::1'",
             "redis://[::1]x                     | expected ':port' after '[::1]'",
             "redis://h1:1,h2:2                  | name one host; for several use redis-sentinel:// or redis-cluster://",
             "redis-cluster://h:7000/0           | a cluster has no database number: remove '/0'",
             "redis-sentinel://s1:26379          | the master name must follow the hosts",
             "redis://                           | no host given",
-            "http://h                           | scheme must be one of redis, rediss, redis-sentinel, redis-cluster",
+            "http://h                           | scheme must be one of redis, rediss, redis-sentinel, redis-cluster, "
+                    + "but was 'http'",
             "h:6379                             | expected scheme://host:port"})
     void parse_invalid_namesTheUriAndTheProblem(String uri, String problem) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisRegistryUri.parse(uri));
 
         assertThat(e.getMessage()).startsWith("registry URI '" + uri + "' is not valid: ").contains(problem);
+    }
+
+    /** Redis's own rule: user and password are %-decoded (p%40ss is p@ss); a bad escape names the part only. */
+    @Test
+    void parse_malformedEscapeInPassword_namesThePartNotTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RedisRegistryUri.parse("redis://u:" + SECRET + "%zz@h"));
+
+        assertThat(e.getMessage())
+                .isEqualTo("registry URI 'redis://u:****@h' is not valid: malformed %-escape in the password");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.beacon.registry.zookeeper.internal;
 
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.spi.RegistryProvider;
+import dev.beacon.registry.spi.RegistryUriParts;
 import dev.beacon.registry.zookeeper.ZooKeeperServiceRegistry;
 
 import java.util.List;
@@ -28,12 +29,7 @@ public final class ZooKeeperRegistryProvider implements RegistryProvider {
     }
 
     @Override
-    public void validate(String uri) {
-        ZooKeeperRegistryUri.parse(uri);
-    }
-
-    @Override
     public List<String> hosts(String uri) {
-        return ZooKeeperRegistryUri.parse(uri).addresses().stream().map(ZooKeeperRegistryUri.Address::host).toList();
+        return ZooKeeperRegistryUri.parse(uri).addresses().stream().map(RegistryUriParts.Address::host).toList();
     }
 }

@@ -1,7 +1,7 @@
 package dev.beacon.registry.zookeeper.internal;
 
 import dev.beacon.registry.Registries;
-import dev.beacon.registry.zookeeper.internal.ZooKeeperRegistryUri.Address;
+import dev.beacon.registry.spi.RegistryUriParts.Address;
 import dev.beacon.registry.zookeeper.internal.ZooKeeperRegistryUri.PayloadStyle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,7 +46,7 @@ class ZooKeeperRegistryUriTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "zookeeper://u:pw-9@h:0/x|port must be 1..65535, but was '0'",
+            "zookeeper://u:pw-9@h:0/x|port must be a number 1..65535, but was '0'",
             "zookeeper://u:pw-9@h1,,h2/x|expected host[:port] between the commas",
             "zookeeper://u:pw-9@h/a/../b|base path segments must match",
             "zookeeper://u:pw-9@h/zookeeper/quota|must not be under /zookeeper",
