@@ -246,6 +246,10 @@ class FrameworksIT {
                             .isEqualTo(Status.STARTING);
                 }
                 assertThat(up.port()).isEqualTo(appPort);
+                if (c == Case.BOOT_YAML_PROFILE || c == Case.BOOT4 || c == Case.DROPWIZARD || c == Case.HELIDON) {
+                    assertThat(seen).as("never registered at its management/admin port, whatever the bind order")
+                            .noneMatch(i -> i.port() == management);
+                }
                 if (c == Case.DROPWIZARD) {
                     assertThat(up.ports()).containsEntry("admin", management);
                     assertThat(String.join("\n", agentLines(app))).contains(
