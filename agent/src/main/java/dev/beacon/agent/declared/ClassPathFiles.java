@@ -2,6 +2,8 @@ package dev.beacon.agent.declared;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +12,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.jar.Attributes;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
  * Finds a resource where the app's class loader would: in the directories and jars of {@code java.class.path}, the
  * first one that has it. Inside a Spring Boot fat jar the class path root is {@code BOOT-INF/classes/}; next to a
- * Quarkus {@code quarkus-run.jar} the app's own classes are in {@code app/*.jar}. Jars are opened once and closed
- * by {@link #close()}. Not thread-safe: the agent's thread only.
+ * Quarkus {@code quarkus-run.jar} the app's own classes are in {@code app/*.jar}; an app started with {@code -jar}
+ * from a thin jar (Helidon's layout: {@code quotes.jar} and {@code libs/}) has the jars its manifest's
+ * {@code Class-Path} names after it, as the JVM loads them. Jars are opened once and closed by {@link #close()}.
+ * Not thread-safe: the agent's thread only.
  */
 final class ClassPathFiles implements AutoCloseable {
 
@@ -35,7 +42,41 @@ final class ClassPathFiles implements AutoCloseable {
                 paths.addAll(quarkusAppJars(path.resolveSibling("app")));
             }
         }
+        if (paths.size() == 1 && paths.get(0).toString().endsWith(".jar")) {
+            paths.addAll(manifestClassPath(paths.get(0)));
+        }
         this.entries = List.copyOf(paths);
+    }
+
+    /**
+     * The entries of the {@code Class-Path} attribute of the jar's manifest, resolved against the jar's directory
+     * (relative URLs, separated by spaces); empty when it has none. Read only for a class path of one jar
+     * ({@code java -jar}): the JVM reads every jar's, but an app on a class path of many jars lists them itself.
+     */
+    private List<Path> manifestClassPath(Path jarPath) {
+        ZipFile jar = open(jarPath);
+        ZipEntry entry = jar == null ? null : jar.getEntry("META-INF/MANIFEST.MF");
+        if (entry == null) {
+            return List.of();
+        }
+        String classPath;
+        try (InputStream in = jar.getInputStream(entry)) {
+            classPath = new Manifest(in).getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+        } catch (IOException | RuntimeException unreadable) {
+            return List.of();
+        }
+        List<Path> paths = new ArrayList<>();
+        Path dir = jarPath.toAbsolutePath().getParent();
+        for (String url : classPath == null || dir == null ? new String[0] : classPath.trim().split("\\s+")) {
+            if (!url.isEmpty() && !url.contains(":")) {
+                try {
+                    paths.add(dir.resolve(URI.create(url).getPath()).normalize());
+                } catch (RuntimeException badEntry) {
+                    // the JVM skips it too
+                }
+            }
+        }
+        return paths;
     }
 
     /** The class path entries, with a Quarkus app's own jars after its {@code quarkus-run.jar}. */

@@ -3,9 +3,11 @@ package dev.beacon.agent.declared;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What the app itself declares, read where its framework reads it ({@link DeclaredSources}): its name, the roles of
@@ -13,8 +15,9 @@ import java.util.Optional;
  * and only when {@code service=} is not given; nothing of it runs on the app's threads or before {@code main}.
  *
  * @param name      the declared name and its source; empty when the app declares none
- * @param ports     port roles ({@code http}, {@code management}, {@code admin}, {@code grpc}) to the ports the
- *                  configuration fixes (a port 0 or a placeholder fixes none), the app's own first
+ * @param ports     port roles ({@code http}, {@code management}, {@code admin}, {@code grpc}, a Helidon socket's
+ *                  name) to the ports the configuration fixes (a port 0 or a placeholder fixes none), the app's own
+ *                  first
  * @param framework the framework the app runs on, if it is one the agent knows
  */
 public record DeclaredApp(Optional<Declared> name, Map<String, Integer> ports, Optional<Framework> framework) {
@@ -28,6 +31,10 @@ public record DeclaredApp(Optional<Declared> name, Map<String, Integer> ports, O
             "quarkus.application.name");
     /** For each port role, the keys that set it, in the order they are tried. */
     static final Map<String, List<String>> PORT_KEYS = portKeys();
+    /** Helidon's named sockets looked at ({@code server.sockets[0..15]}). */
+    static final int MAX_SOCKETS = 16;
+    /** A port name the agent registers (as {@code ports=} accepts them). */
+    private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,31}");
 
     public DeclaredApp {
         Objects.requireNonNull(name, "name");
@@ -67,10 +74,13 @@ public record DeclaredApp(Optional<Declared> name, Map<String, Integer> ports, O
         String command = properties.get("sun.java.command") instanceof String s ? s.trim() : "";
         String main = command.isEmpty() ? "" : command.split("\\s+")[0];
         String classPath = properties.get("java.class.path") instanceof String cp ? cp : "";
-        try (DeclaredSources sources = new DeclaredSources(properties, env, workDir, new ClassPathFiles(classPath))) {
-            Optional<Framework> framework = Framework.detect(main, sources.classPath());
+        try (ClassPathFiles classPathFiles = new ClassPathFiles(classPath);
+             DeclaredSources sources = new DeclaredSources(properties, env, workDir, classPathFiles,
+                     Framework.detect(main, classPathFiles))) {
+            Optional<Framework> framework = sources.framework();
             Optional<Declared> name = Optional.empty();
-            for (String key : NAME_KEYS) {
+            // Helidon has no name property: its app is named by its jar or main class
+            for (String key : framework.orElse(null) == Framework.HELIDON ? List.<String>of() : NAME_KEYS) {
                 Optional<DeclaredSources.Found> found = find(sources, key, properties, env);
                 if (found.isPresent() && !found.get().value().contains("${")) {
                     name = Optional.of(new Declared(found.get().value(), key + " in " + found.get().source()));
@@ -95,6 +105,13 @@ public record DeclaredApp(Optional<Declared> name, Map<String, Integer> ports, O
                     }
                 }
             }
+            if (framework.orElse(null) == Framework.HELIDON) {
+                helidonSockets(sources).forEach((socket, port) -> {
+                    if (!ports.containsValue(port)) {
+                        ports.putIfAbsent(socket, port);
+                    }
+                });
+            }
             if (framework.orElse(null) == Framework.DROPWIZARD || DropwizardConfig.isServerCommand(command)) {
                 ports.putAll(DropwizardConfig.ports(command, properties, workDir));
                 framework = Optional.of(Framework.DROPWIZARD);
@@ -115,6 +132,27 @@ public record DeclaredApp(Optional<Declared> name, Map<String, Integer> ports, O
             }
         }
         return sources.find(key);
+    }
+
+    /**
+     * Helidon's named sockets ({@code server.sockets}: a list of {@code name}, {@code port}), each under its own name
+     * when the configuration fixes its port; a name that is no valid port name ({@code [a-z0-9][a-z0-9._-]{0,31}}
+     * once lower-cased) is left to the binding stack.
+     */
+    private static Map<String, Integer> helidonSockets(DeclaredSources sources) {
+        Map<String, Integer> sockets = new LinkedHashMap<>();
+        for (int i = 0; i < MAX_SOCKETS; i++) {
+            Optional<DeclaredSources.Found> name = sources.find("server.sockets[" + i + "].name");
+            if (name.isEmpty()) {
+                break;
+            }
+            String role = name.get().value().toLowerCase(Locale.ROOT);
+            Optional<Integer> port = sources.find("server.sockets[" + i + "].port").flatMap(f -> port(f.value()));
+            if (port.isPresent() && PORT_NAME.matcher(role).matches()) {
+                sockets.putIfAbsent(role, port.get());
+            }
+        }
+        return sockets;
     }
 
     /** A fixed port: 1..65535; 0 (any), placeholders and garbage fix none. */

@@ -19,8 +19,15 @@ import java.util.Optional;
  * path; in one place {@code .properties} before {@code .yml} before {@code .yaml}. {@code spring.config.name},
  * {@code spring.config.location} and {@code spring.config.additional-location} change the names and places;
  * {@code spring.profiles.active} (and Micronaut's {@code micronaut.environments}) come from the same sources.
- * Micronaut, Quarkus and Helidon read the same files, environment and system properties in nearly the same order,
- * so their keys are looked up here too (docs/agent.md says where they differ).
+ * Micronaut and Quarkus read the same files, environment and system properties in nearly the same order, so their
+ * keys are looked up here too (docs/agent.md says where they differ).
+ *
+ * <p>Helidon's default configuration has its own order ({@link #findHelidon}): the environment
+ * ({@code server.sockets.0.port} is {@code SERVER_SOCKETS_0_PORT}, a {@code -} is {@code _DASH_}), then
+ * {@code -Dkey}, then the first of {@code ./application.yaml}, {@code .properties}, {@code .yml} in the working
+ * directory or, when there is none, on the class path — one file, not merged; with a profile ({@code HELIDON_CONFIG_PROFILE},
+ * {@code -Dhelidon.config.profile}, {@code -Dconfig.profile}) every {@code application-{profile}.*} and
+ * {@code application.*} there is, merged, the profile's files first, the working directory's before the class path's.
  *
  * <p>Files are read only when a lookup reaches them, each at most once. Not thread-safe: the agent's thread only.
  */
@@ -34,15 +41,18 @@ final class DeclaredSources implements AutoCloseable {
     private final Map<String, String> env;
     private final Path workDir;
     private final ClassPathFiles classPath;
+    private final Optional<Framework> framework;
     private final Map<String, String> arguments;
     private final Map<String, Optional<ConfigDocument>> read = new LinkedHashMap<>();
     private List<String> profiles;
 
-    DeclaredSources(Map<?, ?> properties, Map<String, String> env, Path workDir, ClassPathFiles classPath) {
+    DeclaredSources(Map<?, ?> properties, Map<String, String> env, Path workDir, ClassPathFiles classPath,
+                    Optional<Framework> framework) {
         this.properties = properties;
         this.env = env;
         this.workDir = workDir;
         this.classPath = classPath;
+        this.framework = framework;
         this.arguments = commandLineOptions(properties.get("sun.java.command") instanceof String s ? s : "");
     }
 
@@ -71,6 +81,9 @@ final class DeclaredSources implements AutoCloseable {
 
     /** The value of {@code key} from the first source that has it, blank values skipped. */
     Optional<Found> find(String key) {
+        if (framework.orElse(null) == Framework.HELIDON) {
+            return findHelidon(key);
+        }
         Optional<Found> outside = findOutsideFiles(key);
         if (outside.isPresent()) {
             return outside;
@@ -82,6 +95,65 @@ final class DeclaredSources implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Where Helidon's default configuration ({@code Config.create()}) finds {@code key}: the environment, the system
+     * properties, then its files ({@link #helidonFiles()}). A list item is {@code server.sockets[0].port} in YAML and
+     * {@code server.sockets.0.port} in Helidon's own keys; both are looked up. Meta-configuration files and the
+     * {@code .conf}/{@code .json} formats are not read.
+     */
+    private Optional<Found> findHelidon(String key) {
+        String dotted = key.replaceAll("\\[(\\d+)]", ".$1");
+        // Helidon's aliases: SERVER_PORT is server.port, _DASH_ a '-' (and the key itself is one too)
+        for (String name : List.of(dotted.toUpperCase(Locale.ROOT).replace("-", "_DASH_").replace('.', '_'), dotted)) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                return Optional.of(new Found(value.trim(), name));
+            }
+        }
+        if (properties.get(dotted) instanceof String property && !property.isBlank()) {
+            return Optional.of(new Found(property.trim(), "-D" + dotted));
+        }
+        for (ConfigDocument document : helidonFiles()) {
+            for (String k : dotted.equals(key) ? List.of(key) : List.of(key, dotted)) {
+                String found = document.values().get(k);
+                if (found != null && !found.isBlank()) {
+                    return Optional.of(new Found(found.trim(), document.where()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Helidon's configuration files, the strongest first (see the class comment). */
+    private List<ConfigDocument> helidonFiles() {
+        String profile = env.get("HELIDON_CONFIG_PROFILE");
+        for (String key : List.of("helidon.config.profile", "config.profile")) {
+            if ((profile == null || profile.isBlank()) && properties.get(key) instanceof String p) {
+                profile = p;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        if (profile != null && !profile.isBlank()) {
+            names.add("application-" + profile.trim());
+        }
+        names.add("application");
+        List<ConfigDocument> documents = new ArrayList<>();
+        for (String name : names) {
+            for (boolean onClassPath : new boolean[]{false, true}) {
+                for (String extension : List.of(".yaml", ".properties", ".yml")) {
+                    Optional<ConfigDocument> document = document(onClassPath, name + extension);
+                    if (document.isPresent()) {
+                        documents.add(document.get());
+                        if (names.size() == 1) {
+                            return documents; // without a profile Helidon reads the first file it finds, alone
+                        }
+                    }
+                }
+            }
+        }
+        return documents;
     }
 
     private Optional<Found> findOutsideFiles(String key) {
@@ -220,6 +292,11 @@ final class DeclaredSources implements AutoCloseable {
     /** The class path the lookups read. */
     ClassPathFiles classPath() {
         return classPath;
+    }
+
+    /** The framework whose order the lookups follow (Helidon's, or else Spring Boot's). */
+    Optional<Framework> framework() {
+        return framework;
     }
 
     @Override

@@ -19,7 +19,13 @@ public enum Framework {
             List.of(new Endpoint("management", "/health/readiness"), new Endpoint(null, "/health/readiness"))),
     QUARKUS("Quarkus", "io.quarkus.runtime.Quarkus",
             List.of(new Endpoint("management", "/q/health/ready"), new Endpoint(null, "/q/health/ready"))),
-    HELIDON("Helidon", "io.helidon.webserver.WebServer", List.of(new Endpoint(null, "/observe/health/ready"))),
+    /**
+     * Helidon SE 4: the observe feature's readiness endpoint, on the named socket that serves it
+     * ({@code server.features.observe.sockets}; Helidon's documentation calls it {@code admin}) or the default socket.
+     */
+    HELIDON("Helidon", "io.helidon.webserver.WebServer",
+            List.of(new Endpoint("admin", "/observe/health/ready"), new Endpoint("observe", "/observe/health/ready"),
+                    new Endpoint("management", "/observe/health/ready"), new Endpoint(null, "/observe/health/ready"))),
     DROPWIZARD("Dropwizard", "io.dropwizard.core.Application", List.of(new Endpoint("admin", "/healthcheck"))),
     GRPC("gRPC", "io.grpc.Server", List.of());
 

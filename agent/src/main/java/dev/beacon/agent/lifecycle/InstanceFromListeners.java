@@ -91,7 +91,9 @@ final class InstanceFromListeners {
      * named by {@code ports=} (then the app's declared {@code http}/{@code grpc} ports) that listens, unless its name
      * is a side port's ({@code management}, {@code admin}, {@code jmx}, {@code debug}, {@code controller}); the first
      * listener, in bind order, that is no side port (by its name or its binding stack's role) and not bound to a
-     * loopback address; then one that is no side port; then the first not on loopback; then the first.
+     * loopback address; then one that is no side port; then — unless a port of the app's own is named (an
+     * {@code http} port the configuration fixes, say) and does not listen yet: then none, so that an app that opens
+     * its admin socket first is not registered at it meanwhile — the first not on loopback; then the first.
      */
     private Listener primary(Map<Integer, Listener> listeners, Map<Integer, String> roles) {
         if (listeners.isEmpty()) {
@@ -114,6 +116,9 @@ final class InstanceFromListeners {
             if (!BindStack.isSidePort(config.nameOf(listener.port()).orElse(roles.get(listener.port())))) {
                 app.add(listener);
             }
+        }
+        if (app.isEmpty() && config.namedPorts().keySet().stream().anyMatch(name -> !BindStack.isSidePort(name))) {
+            return null; // only side ports listen, and the app's own declared port is still to come
         }
         for (List<Listener> candidates : List.of(app, ordered)) {
             for (Listener listener : candidates) {

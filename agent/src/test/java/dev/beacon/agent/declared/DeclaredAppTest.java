@@ -253,6 +253,82 @@ class DeclaredAppTest {
         assertThat(app.ports()).containsEntry("http", 18080).containsEntry("admin", 18081);
     }
 
+    /** Helidon's layout: {@code app/quotes.jar} (main class, application.yaml) whose manifest names libs/. */
+    private Path helidonThinJar(String applicationYaml) throws IOException {
+        Path app = Files.createDirectories(temp.resolve("app"));
+        Path libs = Files.createDirectories(app.resolve("libs"));
+        Path lib = libs.resolve("helidon-webserver-4.5.0.jar");
+        try (JarOutputStream zip = new JarOutputStream(Files.newOutputStream(lib))) {
+            zip.putNextEntry(new ZipEntry("io/helidon/webserver/WebServer.class"));
+            zip.closeEntry();
+        }
+        Path jar = app.resolve("quotes.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Main-Class", "com.acme.quotes.Main");
+        manifest.getMainAttributes().putValue("Class-Path",
+                "libs/helidon-config-4.5.0.jar libs/helidon-webserver-4.5.0.jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out, manifest)) {
+            zip.putNextEntry(new ZipEntry("application.yaml"));
+            zip.write(applicationYaml.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return jar;
+    }
+
+    private static final String HELIDON_YAML = """
+            server:
+              port: 8080
+              sockets:
+                - name: admin
+                  port: 8081
+                - name: Private
+                  port: 8082
+                - name: no such name!
+                  port: 8083
+              features:
+                observe:
+                  sockets: [ "admin" ]
+            """;
+
+    @Test
+    void read_helidonThinJar_frameworkFromManifestClassPath_socketsByTheirNames_noNameProperty() throws IOException {
+        env.put("SPRING_APPLICATION_NAME", "not-helidons");
+
+        DeclaredApp app = readJar(helidonThinJar(HELIDON_YAML));
+
+        assertThat(app.framework()).contains(Framework.HELIDON);
+        assertThat(app.ports()).containsExactly(Map.entry("http", 8080), Map.entry("admin", 8081),
+                Map.entry("private", 8082));
+        assertThat(app.name()).as("Helidon has no name property: the jar names the app").isEmpty();
+    }
+
+    @Test
+    void read_helidon_workDirFileReplacesTheJarsFile_environmentBeatsSystemProperties() throws IOException {
+        Path jar = helidonThinJar(HELIDON_YAML);
+        Files.writeString(work().resolve("application.yaml"), "server:\n  port: 9090\n");
+
+        assertThat(readJar(jar).ports()).as("Helidon reads ./application.yaml alone: no admin socket")
+                .containsExactly(Map.entry("http", 9090));
+
+        Map<String, String> properties = new HashMap<>(Map.of("sun.java.command", jar.toString(),
+                "java.class.path", jar.toString(), "server.port", "9191", "server.sockets.0.name", "admin",
+                "server.sockets.0.port", "9292"));
+        env.put("SERVER_PORT", "9393");
+        assertThat(DeclaredApp.read(properties, env, work()).ports())
+                .containsExactly(Map.entry("http", 9393), Map.entry("admin", 9292));
+    }
+
+    @Test
+    void read_helidonProfile_mergesTheProfilesFileOverTheBaseFiles() throws IOException {
+        Path jar = helidonThinJar(HELIDON_YAML);
+        Files.writeString(work().resolve("application-dev.yaml"), "server:\n  port: 7070\n");
+        env.put("HELIDON_CONFIG_PROFILE", "dev");
+
+        assertThat(readJar(jar).ports()).containsExactly(Map.entry("http", 7070), Map.entry("admin", 8081),
+                Map.entry("private", 8082));
+    }
+
     @Test
     void read_noConfigurationAtAll_declaresNothing_andPrintsNothing() throws Exception {
         Map<String, String> properties = Map.of("sun.java.command", "com.acme.Main", "java.class.path",

@@ -186,6 +186,28 @@ class AgentLoopTest {
     }
 
     @Test
+    void step_sidePortBoundBeforeTheDeclaredAppPort_registersNothingUntilTheAppPortListens() throws IOException {
+        ServerSocketChannel admin = bound();
+        int httpPort;
+        try (ServerSocketChannel free = ServerSocketChannel.open()) {
+            free.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            httpPort = port(free);
+        }
+        AgentLoop loop = loop("ports=http:" + httpPort + ";admin:" + port(admin));
+        loop.onBind(admin); // Helidon opens its admin socket a moment before its default one
+        loop.step(T0);
+
+        assertThat(registered()).as("never registered at its admin port").isEmpty();
+
+        ServerSocketChannel http = bound(httpPort);
+        loop.onBind(http);
+        loop.step(T0 + 10);
+
+        assertThat(theInstance().port()).isEqualTo(httpPort);
+        assertThat(theInstance().ports()).containsExactly(Map.entry("admin", port(admin)));
+    }
+
+    @Test
     void step_twoChannelsInOneStep_firstHandedOverIsPrimary() throws IOException {
         AgentLoop loop = loop("");
         ServerSocketChannel first = bound();

@@ -5,6 +5,7 @@ import dev.beacon.Status;
 import dev.beacon.registry.FileServiceRegistry;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
+import dev.beacon.testing.Prerequisite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * temporary directory, {@code health=auto}, and no {@code service=} or {@code port=}. For each: the service name the
  * app declares and its source on the agent's INFO line, the primary port (the app's own, whatever binds first), the
  * named extra ports, {@code health=auto} (STARTING until the framework's readiness endpoint passes, or UP at once
- * with one INFO line when the framework has none), and deregistration on SIGTERM. Every JDK of {@link Jdks#all()}.
+ * with one INFO line when the framework has none), and deregistration on SIGTERM. Every JDK of {@link Jdks#all()}
+ * — Helidon SE 4 only those of version 21 or later (with none, or with its app not compiled for want of a JDK 21+
+ * javac, its case is skipped with that reason, or fails under {@code -Dbeacon.jdk21.required=true}, as in CI).
  *
  * <p>A watcher reads the registry every 5 ms from before the app starts and records every instance it sees, so a
  * socket that was registered even briefly (the throwaway bind of the gRPC app) is caught.
@@ -52,6 +55,10 @@ class FrameworksIT {
     static final Path MICRONAUT_APP = Path.of("../micronaut-app/target");
     static final Path DROPWIZARD_APP = Path.of("../dropwizard-app/target");
     static final Path QUARKUS_JAR = Path.of("../quarkus-app/target/quarkus-app/quarkus-run.jar");
+    static final Path BOOT4_JAR = Path.of("../spring-boot4-app/target/payments-app.jar");
+    static final Path HELIDON_JAR = Path.of("../helidon-app/target/quotes.jar");
+    /** Set (as .ci/run does) to fail, not skip, when no JDK 21+ compiled and runs the Helidon app. */
+    static final String JDK21_REQUIRED = "beacon.jdk21.required";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Queue<String> MATRIX = new ConcurrentLinkedQueue<>();
     private static final Pattern INFO = Pattern.compile("\\[beacon] \\S+ \\S+ (?:INFO|WARN) (.*)");
@@ -63,6 +70,8 @@ class FrameworksIT {
         BOOT_PROPERTIES("billing", "spring.application.name in ./application.properties"),
         BOOT_ENV("inventory", "spring.application.name in SPRING_APPLICATION_NAME"),
         BOOT_COMMAND_LINE("shipping", "spring.application.name in --spring.application.name on the command line"),
+        /** Spring Boot 4.0: the prod profile's document of BOOT-INF/classes/application.yml; management port. */
+        BOOT4("payments", "spring.application.name in BOOT-INF/classes/application.yml"),
         /** Name and random port (-1) in application.yml on the class path; readiness at /health/readiness. */
         MICRONAUT("catalog", "micronaut.application.name in classpath:application.yml"),
         /** Built by quarkus-maven-plugin (fast-jar): application.properties in quarkus-app/app/*.jar, port 0. */
@@ -70,7 +79,12 @@ class FrameworksIT {
         /** {@code server config.yml}: application and admin connectors on fixed ports; readiness is /healthcheck. */
         DROPWIZARD("ledger-application", "the main class dev.beacon.frameworks.dropwizard.LedgerApplication"),
         /** No declared name, no app jar: the main class's package and name (it is called Server). */
-        GRPC("grpc-server", "the main class dev.beacon.frameworks.grpc.Server");
+        GRPC("grpc-server", "the main class dev.beacon.frameworks.grpc.Server"),
+        /**
+         * Helidon SE 4 ({@code java -jar quotes.jar}, a thin jar with libs/): no name property, so the jar's name;
+         * {@code server.port} is {@code http}, the named socket {@code admin} serves /observe/health/ready.
+         */
+        HELIDON("quotes", "the app's jar quotes.jar");
 
         final String service;
         final String source;
@@ -86,6 +100,8 @@ class FrameworksIT {
                 case MICRONAUT -> "catalog";
                 case QUARKUS -> "pricing";
                 case DROPWIZARD -> "ledger";
+                case BOOT4 -> "payments";
+                case HELIDON -> "quotes";
                 default -> "orders";
             };
         }
@@ -96,12 +112,42 @@ class FrameworksIT {
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
+        boolean helidonJdk = false;
         for (Path java : Jdks.all().toList()) {
             for (Case c : Case.values()) {
-                cases.add(Arguments.of(c, java));
+                if (c != Case.HELIDON) {
+                    cases.add(Arguments.of(c, java));
+                } else if (featureVersion(java) >= 21) {
+                    cases.add(Arguments.of(c, java));
+                    helidonJdk = true;
+                }
             }
         }
+        if (!helidonJdk) { // the test itself says why: skipped with the reason, or failed when required
+            cases.add(Arguments.of(Case.HELIDON, Jdks.current()));
+        }
         return cases.stream();
+    }
+
+    /** The feature version of the JDK whose {@code bin/java} this is, from its {@code release} file; 0 if unknown. */
+    static int featureVersion(Path java) {
+        Path release = java.toAbsolutePath().getParent().getParent().resolve("release");
+        try {
+            Matcher m = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Skips (or, under {@link #JDK21_REQUIRED}, fails) unless the Helidon app was compiled and a JDK 21+ runs it. */
+    private static void requireHelidon(Path java) {
+        Path libs = HELIDON_JAR.resolveSibling("libs");
+        Prerequisite.require(Files.isRegularFile(HELIDON_JAR) && Files.isDirectory(libs),
+                "Helidon SE 4 needs a JDK 21+ compiler, and frameworks/helidon-app was not compiled (no " + libs
+                        + "): run Maven with -Dbeacon.jdk21.home=<a JDK 21+ home>, or on a JDK 21+", JDK21_REQUIRED);
+        Prerequisite.require(featureVersion(java) >= 21, "Helidon SE 4 runs on JDK 21+, and none of the test JDKs "
+                + Jdks.all().toList() + " is one: add a JDK 21+ home to -Dbeacon.test.jdks", JDK21_REQUIRED);
     }
 
     @AfterAll
@@ -143,6 +189,18 @@ class FrameworksIT {
                         "server", "config.yml"));
             }
             case QUARKUS -> args.addAll(List.of("-jar", QUARKUS_JAR.toAbsolutePath().toString()));
+            case BOOT4 -> args.addAll(List.of("-jar", BOOT4_JAR.toAbsolutePath().toString(),
+                    "--spring.profiles.active=prod", "--server.port=0", "--management.server.port=" + management,
+                    "--payments.ready-delay-ms=2000"));
+            case HELIDON -> {
+                requireHelidon(java);
+                // Helidon reads ./application.yaml instead of the one in its jar: the same keys, on free ports
+                Files.writeString(workDir.resolve("application.yaml"), "server:\n  port: " + freePort()
+                        + "\n  sockets:\n    - name: admin\n      port: " + management
+                        + "\n  features:\n    observe:\n      sockets: [ \"admin\" ]\n"
+                        + "quotes:\n  ready-delay-ms: 2000\n");
+                args.addAll(List.of("-jar", HELIDON_JAR.toAbsolutePath().toString()));
+            }
             case GRPC -> args.addAll(List.of("-cp", classPath(GRPC_APP), "dev.beacon.frameworks.grpc.Server"));
         }
         List<ServiceInstance> seen = new CopyOnWriteArrayList<>();
@@ -188,17 +246,29 @@ class FrameworksIT {
                             .isEqualTo(Status.STARTING);
                 }
                 assertThat(up.port()).isEqualTo(appPort);
+                if (c == Case.BOOT_YAML_PROFILE || c == Case.BOOT4 || c == Case.DROPWIZARD || c == Case.HELIDON) {
+                    assertThat(seen).as("never registered at its management/admin port, whatever the bind order")
+                            .noneMatch(i -> i.port() == management);
+                }
                 if (c == Case.DROPWIZARD) {
                     assertThat(up.ports()).containsEntry("admin", management);
                     assertThat(String.join("\n", agentLines(app))).contains(
                             "health=auto: probing Dropwizard's readiness endpoint http://127.0.0.1:" + management
                                     + "/healthcheck");
                 }
-                if (c == Case.BOOT_YAML_PROFILE) {
+                if (c == Case.BOOT_YAML_PROFILE || c == Case.BOOT4) {
                     assertThat(up.ports()).containsEntry("management", management);
                     assertThat(String.join("\n", agentLines(app))).contains(
                             "health=auto: probing Spring Boot's readiness endpoint http://127.0.0.1:" + management
                                     + "/actuator/health/readiness");
+                }
+                if (c == Case.HELIDON) {
+                    int http = Integer.parseInt(app.awaitOut("quotes: listening (\\d+)", START_TIMEOUT));
+                    assertThat(up.port()).as("the default socket, server.port").isEqualTo(http);
+                    assertThat(up.ports()).as("the named socket under its name").containsEntry("admin", management);
+                    assertThat(String.join("\n", agentLines(app))).contains(
+                            "health=auto: probing Helidon's readiness endpoint http://127.0.0.1:" + management
+                                    + "/observe/health/ready");
                 }
                 long upMillis = (System.nanoTime() - started) / 1_000_000;
 
