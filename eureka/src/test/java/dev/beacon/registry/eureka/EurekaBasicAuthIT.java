@@ -5,7 +5,6 @@ import dev.beacon.ServiceInstance;
 import dev.beacon.registry.Registration;
 import dev.beacon.registry.Registries;
 import dev.beacon.registry.ServiceRegistry;
-import dev.beacon.testing.Stderr;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +55,29 @@ class EurekaBasicAuthIT {
     /** What the server holds of the app, read with the right credentials. */
     private static String held() {
         return server.get("/eureka/apps/SECURED").body();
+    }
+
+    /**
+     * The lines written to {@code System.out} and {@code System.err} while {@code step} ran: where the log lines go
+     * (this module's test classpath has slf4j-simple, writing to the one, and the Eureka test server's logback,
+     * writing to the other; both look the stream up at every call).
+     */
+    private static List<String> consoleDuring(dev.beacon.testing.Stderr.Step step) throws Exception {
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream both = new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8);
+        System.setOut(both);
+        System.setErr(both);
+        try {
+            step.run();
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        String text = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        out.print(text); // still in the test's output
+        return text.lines().toList();
     }
 
     @Test
@@ -125,7 +147,7 @@ class EurekaBasicAuthIT {
         ServiceInstance instance = instance("r-1");
         try (ServiceRegistry registry = Registries.open(uri("beacon:" + WRONG + "@"))) {
             Registration[] registration = new Registration[1];
-            List<String> logged = Stderr.linesDuring(() -> {
+            List<String> logged = consoleDuring(() -> {
                 registration[0] = Registration.start(registry, instance, Duration.ofSeconds(3));
                 Thread.sleep(2_500); // several retries
             });
