@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The agent on Eureka end to end: a real sample-app JVM with the built agent jar registers into a real Eureka server
  * (Spring Cloud Netflix's, in a child JVM), where a Spring Cloud Netflix Eureka client app (Spring's
- * {@code DiscoveryClient}, in another child JVM) finds it with its metadata, and the server's dashboard shows it; a
+ * {@code DiscoveryClient}, in another child JVM) finds it with its metadata, the server's dashboard shows it with its
+ * status and the server's {@code /eureka/apps/ORDERS} with its metadata (the dashboard has no metadata column); a
  * SIGTERM cancels it at once. On the test JDK only.
  */
 class AgentEurekaIT {
@@ -106,8 +107,22 @@ class AgentEurekaIT {
             assertThat(found.path("metadata").path("version").asText()).isEqualTo("2.0");
             assertThat(found.path("metadata").path("beacon.service").asText()).isEqualTo("orders");
             String id = found.path("instanceId").asText();
+            // the dashboard shows the instance and its status, and has no metadata column (docs/registries.md): the
+            // metadata is on the same server's /eureka/apps/ORDERS, which every Eureka client reads
             String dashboard = get(server.port(), "/", "text/html");
-            assertThat(dashboard).as("the Eureka dashboard").contains("ORDERS").contains(id);
+            assertThat(dashboard).as("the Eureka dashboard").contains("<b>ORDERS</b>").contains(id)
+                    .contains("<b>UP</b> (1)");
+            JsonNode listed = null;
+            for (JsonNode instance : JSON.readTree(server.get("/eureka/apps/ORDERS").body()).path("application")
+                    .path("instance")) {
+                if (instance.path("instanceId").asText().equals(id)) {
+                    listed = instance;
+                }
+            }
+            assertThat(listed).as("instance " + id + " on the server's /eureka/apps/ORDERS").isNotNull();
+            assertThat(listed.path("status").asText()).isEqualTo("UP");
+            assertThat(listed.path("metadata").path("version").asText()).isEqualTo("2.0");
+            assertThat(listed.path("metadata").path("beacon.service").asText()).isEqualTo("orders");
 
             app.terminate(Duration.ofSeconds(20));
 
@@ -120,7 +135,8 @@ class AgentEurekaIT {
 
     @Test
     void agentAndList_withBasicAuthCredentials_neverPrintThePassword() throws Exception {
-        // the test server has no Spring Security: it ignores the credentials, the agent still sends and masks them
+        // this test server requires no credentials: it ignores them, the agent still sends and masks them (a server
+        // that requires them: beacon-eureka's EurekaBasicAuthIT)
         String uri = "eureka://beacon:pw-Eu93k@127.0.0.1:" + server.port() + "/eureka";
         try (JavaProcess app = JavaProcess.start(Jdks.current(), List.of("-javaagent:"
                 + AgentIT.AGENT_JAR.toAbsolutePath() + "=service=billing,host=127.0.0.1,registry=" + uri, "-jar",

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * A real Netflix Eureka server (Spring Cloud Netflix's, the {@code eureka-server-app} jar built by the
  * {@code eureka/eureka-server-app} module) in a child JVM on a free loopback port, configured for fast tests: no
- * read-only response cache, eviction every 200 ms, no self-preservation. When the jar is missing the test is skipped
+ * read-only response cache, eviction every 200 ms, no self-preservation; optionally requiring HTTP basic
+ * authentication ({@link #startRequiringBasicAuth}), or with peers (settings naming them, see {@code EurekaPeersIT}). When the jar is missing the test is skipped
  * with a message, or fails with {@code -Dbeacon.eureka.required=true} (CI).
  */
 public final class EurekaTestServer implements AutoCloseable {
@@ -29,17 +30,41 @@ public final class EurekaTestServer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    /** The basic-auth header of the test's own raw requests, when the server requires credentials. */
+    private final String authorization;
 
-    private EurekaTestServer(Process process, int port, Path log) {
+    private EurekaTestServer(Process process, int port, Path log, String authorization) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.authorization = authorization;
     }
 
     /** Starts a server with the fast-test settings plus {@code settings} (Spring properties), and waits for it. */
     public static EurekaTestServer start(Map<String, String> settings) {
+        return start(freePort(), settings);
+    }
+
+    /**
+     * As {@link #start(Map)}, on {@code port} (from {@link #freePort()}): for peers, which must know each other's
+     * URL before they start.
+     */
+    public static EurekaTestServer start(int port, Map<String, String> settings) {
+        return start(port, settings, null);
+    }
+
+    /**
+     * A server that requires HTTP basic authentication (Spring Security) as {@code user}/{@code password} for every
+     * request; this object's own raw requests ({@link #get}, {@link #clear}) send them.
+     */
+    public static EurekaTestServer startRequiringBasicAuth(String user, String password) {
+        return start(freePort(), Map.of("beacon.require-basic-auth", "true", "spring.security.user.name", user,
+                "spring.security.user.password", password), "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static EurekaTestServer start(int port, Map<String, String> settings, String authorization) {
         Path jar = jar();
-        int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
@@ -62,7 +87,7 @@ public final class EurekaTestServer implements AutoCloseable {
             Path log = Files.createTempFile("eureka-server-" + port + "-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            EurekaTestServer server = new EurekaTestServer(process, port, log);
+            EurekaTestServer server = new EurekaTestServer(process, port, log, authorization);
             server.awaitUp(Duration.ofSeconds(150));
             return server;
         } catch (IOException e) {
@@ -90,7 +115,8 @@ public final class EurekaTestServer implements AutoCloseable {
                 + REQUIRED_PROPERTY + "=true to fail instead of skipping.");
     }
 
-    private static int freePort() {
+    /** A port nothing listens on now, on the loopback interface. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -135,10 +161,13 @@ public final class EurekaTestServer implements AutoCloseable {
     /** A raw request. */
     public HttpResponse<String> send(String method, String path, String accept) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                            .timeout(Duration.ofSeconds(5)).header("Accept", accept)
-                            .method(method, HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).header("Accept", accept)
+                    .method(method, HttpRequest.BodyPublishers.noBody());
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + ": " + e, e);
         } catch (InterruptedException e) {
@@ -158,7 +187,23 @@ public final class EurekaTestServer implements AutoCloseable {
         }
     }
 
-    private String tail() {
+    /** The server's process, e.g. to SIGKILL it ({@link #kill()}). */
+    public Process process() {
+        return process;
+    }
+
+    /** Kills the server with SIGKILL (no cancel, no goodbye to its peers) and waits until it is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The last lines of the server's log, for a failure message. */
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));

@@ -65,7 +65,9 @@ import java.util.function.Consumer;
  * {@code session-timeout} option, else the ttl of this handle's first registration (so the agent's ttl), else 9 s,
  * within the bounds the server allows (by default 2 to 20 ticks, 4 s to 40 s); the one negotiated is logged at INFO.
  * After the session expired (a long network cut), the handle recreates the nodes it registered as soon as it has a new
- * session; the agent's next heartbeat would too.
+ * session; the agent's next heartbeat would too. The recreation writes the payload of the latest {@link #register}
+ * of each node (also one that failed during the outage), and the writes of one node are ordered, so an update made
+ * during an outage is never undone by the recreation of the payload it replaced.
  *
  * <p><b>Watches</b> use Curator's {@code CuratorCache} (a persistent recursive watch per watched service), so events
  * arrive within a round trip of the change; an instance whose ttl passes without a renewal is reported
@@ -96,8 +98,12 @@ public final class ZooKeeperServiceRegistry implements ServiceRegistry {
     private final ZooKeeperRegistryUri uri;
     private final String maintenanceBase;
     private final Clock clock;
-    /** What this handle registered (node path to data), for its recreation in a new session. */
+    /**
+     * What this handle registered (node path to the payload of its latest registration, also one that failed
+     * during an outage), for its recreation after a reconnection; changed only under the path's {@link #writeLock}.
+     */
     private final Map<String, byte[]> owned = new ConcurrentHashMap<>();
+    private final Object[] writeLocks = new Object[32];
     private final WarnOnce invalidEntries = new WarnOnce(log);
     private volatile CuratorFramework client;
     private volatile ZooKeeperWatches watches;
@@ -108,6 +114,7 @@ public final class ZooKeeperServiceRegistry implements ServiceRegistry {
         this.uri = uri;
         this.clock = clock;
         this.maintenanceBase = uri.basePath() + "-beacon/maintenance";
+        java.util.Arrays.setAll(writeLocks, i -> new Object());
     }
 
     /**
@@ -132,11 +139,29 @@ public final class ZooKeeperServiceRegistry implements ServiceRegistry {
         CuratorFramework c = client(ttl);
         String path = instancePath(instance.service(), instance.id());
         byte[] data = CuratorPayload.encode(instance, ttl, uri.payload(), clock.millis());
-        call("register " + instance.service() + "/" + instance.id(), () -> {
-            write(c, path, data);
-            return null;
-        });
-        owned.put(path, data);
+        synchronized (writeLock(path)) {
+            // remembered before the write: a recreation after a reconnection writes this, never an older payload
+            byte[] previous = owned.put(path, data);
+            try {
+                call("register " + instance.service() + "/" + instance.id(), () -> {
+                    write(c, path, data);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                if (previous == null) {
+                    owned.remove(path, data); // not known to be registered: nothing to recreate
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The lock that orders the writes of this handle to one node: a registration, a deregistration and the
+     * recreation after a reconnection, so that the last write is always of the latest payload.
+     */
+    private Object writeLock(String path) {
+        return writeLocks[Math.floorMod(path.hashCode(), writeLocks.length)];
     }
 
     /** Creates the node in this session, or rewrites it when this session owns it, or replaces another's. */
@@ -201,18 +226,20 @@ public final class ZooKeeperServiceRegistry implements ServiceRegistry {
         checkNames(service, id);
         CuratorFramework c = client(null);
         String path = instancePath(service, id);
-        owned.remove(path);
-        return call("deregister " + service + "/" + id, () -> {
-            Stat stat = new Stat();
-            byte[] data;
-            try {
-                data = c.getData().storingStatIn(stat).forPath(path);
-                c.delete().forPath(path);
-            } catch (KeeperException.NoNodeException gone) {
-                return false;
-            }
-            return live(service, id, data, stat, clock.millis());
-        });
+        synchronized (writeLock(path)) {
+            owned.remove(path); // not recreated after a reconnection, even if this call fails
+            return call("deregister " + service + "/" + id, () -> {
+                Stat stat = new Stat();
+                byte[] data;
+                try {
+                    data = c.getData().storingStatIn(stat).forPath(path);
+                    c.delete().forPath(path);
+                } catch (KeeperException.NoNodeException gone) {
+                    return false;
+                }
+                return live(service, id, data, stat, clock.millis());
+            });
+        }
     }
 
     @Override
@@ -487,20 +514,43 @@ public final class ZooKeeperServiceRegistry implements ServiceRegistry {
         }
     }
 
+    /**
+     * Writes each node this handle registered again where it is absent, another session's (the old session's, which
+     * the server will expire with its nodes) or not the latest payload. Each under its path's lock, with the payload
+     * remembered last: a registration made meanwhile (the agent's heartbeat registering again, an update retried
+     * after the outage) is never overwritten by an older payload.
+     */
     private void recreate(CuratorFramework c) {
-        for (Map.Entry<String, byte[]> entry : owned.entrySet()) {
-            try {
-                Stat stat = c.checkExists().forPath(entry.getKey());
-                long session = c.getZookeeperClient().getZooKeeper().getSessionId();
-                // absent, or still the old session's (the server has not expired it yet, and will remove it)
-                if ((stat == null || stat.getEphemeralOwner() != session) && owned.get(entry.getKey()) != null) {
-                    write(c, entry.getKey(), entry.getValue());
-                    log.info("ZooKeeper registry {}: registered {} again in session 0x{}", uri, entry.getKey(),
-                            Long.toHexString(session));
+        for (String path : owned.keySet()) {
+            if (closed) {
+                return;
+            }
+            synchronized (writeLock(path)) {
+                byte[] latest = owned.get(path);
+                if (latest == null) {
+                    continue; // deregistered meanwhile
                 }
-            } catch (Exception e) {
-                log.warn("ZooKeeper registry {}: cannot register {} again; the next heartbeat will", uri,
-                        entry.getKey(), e);
+                try {
+                    long session = c.getZookeeperClient().getZooKeeper().getSessionId();
+                    Stat stat = new Stat();
+                    byte[] current;
+                    try {
+                        current = c.getData().storingStatIn(stat).forPath(path);
+                    } catch (KeeperException.NoNodeException absent) {
+                        current = null;
+                    }
+                    if (current == null || stat.getEphemeralOwner() != session
+                            || !java.util.Arrays.equals(current, latest)) {
+                        write(c, path, latest);
+                        log.info("ZooKeeper registry {}: registered {} again in session 0x{}", uri, path,
+                                Long.toHexString(session));
+                    }
+                } catch (Exception e) {
+                    if (!closed) {
+                        log.warn("ZooKeeper registry {}: cannot register {} again; the next heartbeat will", uri,
+                                path, e);
+                    }
+                }
             }
         }
     }

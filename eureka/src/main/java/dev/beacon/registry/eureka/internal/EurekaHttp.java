@@ -77,7 +77,9 @@ public final class EurekaHttp {
                 }
                 if (response.statusCode() == 401 || response.statusCode() == 403) {
                     throw new RegistryUnavailableException("Eureka registry " + uri + " refused to " + what + ": HTTP "
-                            + response.statusCode() + " from " + base + " (check the user:password in the URI)",
+                            + response.statusCode() + " from " + base + (authorization.isPresent()
+                            ? " (check the user:password in the URI)"
+                            : " (it asks for credentials: give them in the URI, eureka://user:password@host:port/…)"),
                             null);
                 }
                 current = index;
