@@ -1,6 +1,7 @@
 package dev.beacon.bench;
 
 import dev.beacon.client.DiscoveryClient;
+import dev.beacon.registry.Registries;
 import dev.beacon.registry.ServiceRegistry;
 
 import java.nio.file.Path;
@@ -54,7 +55,8 @@ final class BeaconPropagation {
 
     /** {@code jvms} app JVMs, each bound {@code 1 + rebinds} times, then stopped with SIGTERM. */
     void registerAndSigterm(int jvms, int rebinds) throws Exception {
-        try (DiscoveryClient client = DiscoveryClient.builder(registry).build()) {
+        try (ServiceRegistry own = Registries.open(registryUri);
+             DiscoveryClient client = DiscoveryClient.builder(own).build()) {
             for (int rep = 0; rep < jvms; rep++) {
                 String service = "prop-" + label;
                 client.choose(service); // subscribes the client to the service's watch before the app starts
@@ -109,7 +111,8 @@ final class BeaconPropagation {
             int batch = Math.min(parallel, reps - done);
             List<Child> apps = new ArrayList<>();
             List<String> services = new ArrayList<>();
-            try (DiscoveryClient client = DiscoveryClient.builder(registry).build()) {
+            try (ServiceRegistry own = Registries.open(registryUri);
+                 DiscoveryClient client = DiscoveryClient.builder(own).build()) {
                 for (int i = 0; i < batch; i++) {
                     String service = "crash-" + label + "-" + scenario + "-" + (done + i);
                     client.choose(service);

@@ -149,7 +149,7 @@ public final class PropagationBench {
                 "crash-min");
         row(r, o, "crash, defaults (SIGKILL; Beacon ttl " + BeaconPropagation.DEFAULT_TTL.toSeconds() + " s, Curator default session)", "crash-default",
                 "crash-default");
-        r.append("\n\"client\" is the watching client: Beacon's `DiscoveryClient.choose()` (file registry: changes "
+        r.append("\n\"client\" is the watching client: Beacon's `DiscoveryClient.choose()`, on a registry connection of its own (file registry: changes "
                 + "pushed by the directory's `WatchService`, inotify here, each lease checked at its deadline; Redis: "
                 + "pub/sub, expiries found by a 500 ms sweeper), Curator's "
                 + "`ServiceProvider` over its `ServiceCache`. \"lookup\" is a plain read polled in a loop: "

@@ -217,6 +217,16 @@ public final class EurekaServiceRegistry implements ServiceRegistry {
     /** The leases, with their renewal times exact ({@code exact}) or as the response cache has them. */
     private List<Lease> readLeases(String service, boolean exact) {
         ServiceInstance.checkServiceName(service);
+        long readAt = System.nanoTime();
+        List<Lease> leases = readLeasesOnce(service, exact);
+        EurekaWatches current = watches;
+        if (current != null) {
+            current.observed(service, leases, readAt); // what a read saw, its watchers hear of (EurekaWatches)
+        }
+        return leases;
+    }
+
+    private List<Lease> readLeasesOnce(String service, boolean exact) {
         Response response = http().send("GET", "/apps/" + EurekaJson.app(service), null, "read " + service);
         if (response.status() == 404) {
             return List.of();

@@ -26,6 +26,12 @@ import java.util.function.Function;
  * The watches of a Eureka registry: Eureka has no push, so one daemon thread reads every watched service each poll
  * interval and gives each listener the difference between what it last saw and the new read, in order. A listener
  * starts from a read made when it subscribed, so it hears of changes made after that only. Thread-safe.
+ *
+ * <p>The registry's other reads of a watched service ({@code instances}, {@code leases}) are {@linkplain #observed
+ * observed} too: a listener hears of what any read of this registry saw, newest read first served, older reads that
+ * finish late ignored. Without that, a caller that read the registry between two polls — a discovery client's
+ * periodic full read — could learn of an instance that lived shorter than a poll interval, which the watch then never
+ * reported, neither its registration nor its end: the caller kept it until its next full read.
  */
 public final class EurekaWatches implements AutoCloseable {
 
@@ -72,15 +78,46 @@ public final class EurekaWatches implements AutoCloseable {
         return view;
     }
 
+    /** Whether {@code service} has a listener. */
+    public boolean watched(String service) {
+        CopyOnWriteArrayList<Watcher> list = watchers.get(service);
+        return list != null && !list.isEmpty();
+    }
+
+    /**
+     * Gives the listeners of {@code service} what a read of the registry that started at {@code readAt}
+     * ({@link System#nanoTime()}) found, unless they have had a read that started later. Returns at once: the
+     * listeners are called on the watch thread, as for its own polls.
+     */
+    public void observed(String service, List<Lease> leases, long readAt) {
+        CopyOnWriteArrayList<Watcher> list = watchers.get(service);
+        if (list == null || list.isEmpty()) {
+            return;
+        }
+        Map<String, Lease> next = view(leases);
+        try {
+            thread.execute(() -> {
+                long now = clock.millis();
+                synchronized (delivery) {
+                    for (Watcher watcher : list) {
+                        watcher.deliverIfNewer(next, now, readAt);
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the registry closed meanwhile: nobody listens any more
+        }
+    }
+
     private void pollAll() {
         for (Map.Entry<String, CopyOnWriteArrayList<Watcher>> entry : watchers.entrySet()) {
             if (entry.getValue().isEmpty()) {
                 continue;
             }
-            long readAt = System.nanoTime();
-            Map<String, Lease> next;
             try {
-                next = view(reader.apply(entry.getKey()));
+                // the reader hands what it read to observed(), which delivers it to the listeners
+                List<Lease> read = reader.apply(entry.getKey());
+                log.trace("Eureka watch of {}: {} instances read", entry.getKey(), read.size());
                 if (failing) {
                     failing = false;
                     log.info("Eureka watch reads again");
@@ -94,15 +131,6 @@ public final class EurekaWatches implements AutoCloseable {
                     log.warn("Eureka watch of {} cannot read the registry; it tries again every {} ms",
                             entry.getKey(), poll.toMillis(), e);
                 }
-                continue;
-            }
-            long now = clock.millis();
-            synchronized (delivery) {
-                for (Watcher watcher : entry.getValue()) {
-                    if (watcher.readAt - readAt <= 0) {
-                        watcher.deliver(next, now);
-                    }
-                }
             }
         }
     }
@@ -113,16 +141,23 @@ public final class EurekaWatches implements AutoCloseable {
         watchers.clear();
     }
 
-    /** One listener and the view it last saw. */
+    /** One listener, the view it last saw and when the read behind that view started; guarded by the delivery lock. */
     private static final class Watcher {
         private final Consumer<RegistryEvent> listener;
-        private final long readAt;
+        private long readAt;
         private Map<String, Lease> view;
 
         Watcher(Consumer<RegistryEvent> listener, Map<String, Lease> view, long readAt) {
             this.listener = listener;
             this.view = view;
             this.readAt = readAt;
+        }
+
+        void deliverIfNewer(Map<String, Lease> next, long now, long nextReadAt) {
+            if (nextReadAt - readAt > 0) {
+                readAt = nextReadAt;
+                deliver(next, now);
+            }
         }
 
         void deliver(Map<String, Lease> next, long now) {
