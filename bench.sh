@@ -2,10 +2,11 @@
 # Runs Beacon's benchmark harnesses, prints their Markdown reports and writes them into BENCHMARKS.md
 # (between the <!-- NAME:begin --> and <!-- NAME:end --> markers), so the page only holds measured numbers; the plots
 # go to docs/bench/.
-#   ./bench.sh [--quick]               everything below, in this order (about 35 minutes on 2 busy cores; --quick 7)
+#   ./bench.sh [--quick]               everything below, in this order (about 50 minutes on 2 cores; --quick 12)
 #   ./bench.sh all [--quick]           the same
 #   ./bench.sh propagation [--quick]   registration, graceful stop and crash reaching clients: Beacon (file, Redis, ZooKeeper, Eureka)
-#                                      side by side with Curator's service discovery on ZooKeeper; latency CDF plots
+#                                      side by side with Curator's service discovery on ZooKeeper, then Eureka at its own
+#                                      defaults; latency CDF plots (about 28 minutes; --quick 6)
 #   ./bench.sh lookup [--quick]        one lookup from a warm client: Beacon choose() vs Curator getInstance() (JMH)
 #   ./bench.sh redis [--quick]         Redis registry: round trips and latency per read (vs the seed's read pattern),
 #                                      renewals/s, memory per instance

@@ -38,6 +38,8 @@ final class BeaconPropagation {
     private final Observers observers;
     /** How often the plain-read observer reads: 50 µs, or more where each read is an HTTP request (Eureka). */
     private final long lookupPollMicros;
+    /** How long a change may take before it counts as missed: 10 s, more where the engine caches (Eureka's defaults). */
+    private final Duration timeout;
 
     BeaconPropagation(String label, String registryUri, ServiceRegistry registry, Path agentJar, Observers observers) {
         this(label, registryUri, registry, agentJar, observers, 50);
@@ -45,6 +47,12 @@ final class BeaconPropagation {
 
     BeaconPropagation(String label, String registryUri, ServiceRegistry registry, Path agentJar, Observers observers,
                       long lookupPollMicros) {
+        this(label, registryUri, registry, agentJar, observers, lookupPollMicros, Duration.ofSeconds(10));
+    }
+
+    BeaconPropagation(String label, String registryUri, ServiceRegistry registry, Path agentJar, Observers observers,
+                      long lookupPollMicros, Duration timeout) {
+        this.timeout = timeout;
         this.label = label;
         this.registryUri = registryUri;
         this.registry = registry;
@@ -65,19 +73,18 @@ final class BeaconPropagation {
                     for (int bind = 0; bind <= rebinds; bind++) {
                         String scenario = bind == 0 ? "register-cold" : "register";
                         CompletableFuture<Long> byClient = observers.when(() -> client.choose(service).isPresent(),
-                                20, Duration.ofSeconds(10));
+                                20, timeout);
                         CompletableFuture<Long> byLookup = observers.when(() -> !registry.instances(service)
-                                .isEmpty(), lookupPollMicros, Duration.ofSeconds(10));
+                                .isEmpty(), lookupPollMicros, timeout);
                         Thread.sleep(50); // both observers polling before the bind
                         app.send("bind");
                         long bound = Long.parseLong(app.await("bound ", Duration.ofSeconds(10)).split(" ")[1]);
                         observers.record(label + "/" + scenario + "/client", bound, byClient);
                         observers.record(label + "/" + scenario + "/lookup", bound, byLookup);
                         if (bind < rebinds) {
-                            byClient = observers.when(() -> client.choose(service).isEmpty(), 20,
-                                    Duration.ofSeconds(10));
+                            byClient = observers.when(() -> client.choose(service).isEmpty(), 20, timeout);
                             byLookup = observers.when(() -> registry.instances(service).isEmpty(), lookupPollMicros,
-                                    Duration.ofSeconds(10));
+                                    timeout);
                             Thread.sleep(50);
                             app.send("close");
                             long closed = Long.parseLong(app.await("closed ", Duration.ofSeconds(10)).split(" ")[1]);
@@ -87,9 +94,9 @@ final class BeaconPropagation {
                     }
 
                     CompletableFuture<Long> byClient = observers.when(() -> client.choose(service).isEmpty(), 20,
-                            Duration.ofSeconds(10));
-                    CompletableFuture<Long> byLookup = observers.when(() -> registry.instances(service).isEmpty(), lookupPollMicros,
-                            Duration.ofSeconds(10));
+                            timeout);
+                    CompletableFuture<Long> byLookup = observers.when(() -> registry.instances(service).isEmpty(),
+                            lookupPollMicros, timeout);
                     Thread.sleep(50);
                     long signalled = Samples.epochMicros();
                     app.terminate();
@@ -124,8 +131,7 @@ final class BeaconPropagation {
                     apps.get(i).send("bind");
                     apps.get(i).await("bound ", Duration.ofSeconds(10));
                     String service = services.get(i);
-                    if (observers.when(() -> client.choose(service).isPresent(), 1_000, Duration.ofSeconds(10))
-                            .join() < 0) {
+                    if (observers.when(() -> client.choose(service).isPresent(), 1_000, timeout).join() < 0) {
                         throw new IllegalStateException(service + " was never registered; app stderr:\n"
                                 + apps.get(i).stderrTail());
                     }
@@ -133,10 +139,10 @@ final class BeaconPropagation {
                 List<CompletableFuture<Long>> byClient = new ArrayList<>();
                 List<CompletableFuture<Long>> byLookup = new ArrayList<>();
                 for (String service : services) {
-                    Duration timeout = ttl.plusSeconds(10);
-                    byClient.add(observers.when(() -> client.choose(service).isEmpty(), 1_000, timeout));
+                    Duration gone = ttl.plus(timeout);
+                    byClient.add(observers.when(() -> client.choose(service).isEmpty(), 1_000, gone));
                     byLookup.add(observers.when(() -> registry.instances(service).isEmpty(),
-                            Math.max(1_000, lookupPollMicros), timeout));
+                            Math.max(1_000, lookupPollMicros), gone));
                 }
                 Thread.sleep(20);
                 long[] killed = new long[batch];

@@ -37,12 +37,26 @@ final class EurekaProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * Eureka's own defaults (Spring Cloud Netflix's {@code EurekaServerConfigBean}), given explicitly: the test
+     * server's {@code application.properties} sets the fast values of {@link #SETTINGS} otherwise.
+     */
+    static final Map<String, String> EUREKA_DEFAULTS = Map.of(
+            "eureka.server.use-read-only-response-cache", "true",
+            "eureka.server.response-cache-update-interval-ms", "30000",
+            "eureka.server.eviction-interval-timer-in-ms", "60000",
+            "eureka.server.enable-self-preservation", "true");
+
     static EurekaProcess start(Path jar) throws Exception {
+        return start(jar, SETTINGS);
+    }
+
+    static EurekaProcess start(Path jar, Map<String, String> serverSettings) throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
+        Map<String, String> settings = new LinkedHashMap<>(serverSettings);
         settings.put("server.port", Integer.toString(port));
         settings.put("server.address", "127.0.0.1");
         settings.put("eureka.client.register-with-eureka", "false");

@@ -5,6 +5,7 @@ import dev.beacon.registry.ServiceRegistry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,6 +77,8 @@ public final class PropagationBench {
             }
             eurekaServer = eureka(root, agentJar, observers, smoke ? 0 : quick ? 2 : 10, rebinds,
                     smoke ? 0 : quick ? 2 : 4, defaultCrashes);
+            int eurekaDefaultsJvms = smoke ? 0 : quick ? 1 : 3;
+            eurekaAtItsDefaults(root, agentJar, observers, eurekaDefaultsJvms);
             if (curatorDefault != null) {
                 curatorDefault.finish();
             }
@@ -85,7 +88,7 @@ public final class PropagationBench {
             String run = smoke ? "smoke run" : quick ? "quick run" : "full run";
             int[] reps = {jvms, rebinds, shortCrashes, defaultCrashes, curatorCycles};
             String report = report(observers, run, loadBefore, redisVersion, curatorSessions, eurekaServer, reps,
-                    root, plots);
+                    root, plots) + eurekaDefaultsReport(observers, eurekaDefaultsJvms);
             System.out.println(report);
         }
     }
@@ -116,6 +119,56 @@ public final class PropagationBench {
         }
         return "the agent registering into Spring Cloud Netflix's Eureka server (" + root.relativize(jar.toAbsolutePath().normalize()) + ") with "
                 + EurekaProcess.SETTINGS + ", the settings of Beacon's Eureka tests";
+    }
+
+    /**
+     * The agent registering into a Eureka server at Eureka's own defaults ({@link EurekaProcess#EUREKA_DEFAULTS}: the
+     * read-only response cache updated every 30 s, eviction every 60 s, self-preservation on) and the agent's
+     * (ttl 9 s): few runs, each change taking up to the cache's 30 s.
+     */
+    private static void eurekaAtItsDefaults(Path root, Path agentJar, Observers observers, int jvms) throws Exception {
+        if (jvms == 0) {
+            return;
+        }
+        Path jar = root.resolve(System.getProperty("beacon.eureka.server.jar",
+                "eureka/eureka-server-app/target/eureka-server-app.jar"));
+        try (EurekaProcess server = EurekaProcess.start(jar, EurekaProcess.EUREKA_DEFAULTS);
+             ServiceRegistry eureka = Registries.open(server.uri())) {
+            BeaconPropagation atDefaults = new BeaconPropagation("eureka-defaults", server.uri(), eureka, agentJar,
+                    observers, 5_000, Duration.ofSeconds(45));
+            atDefaults.registerAndSigterm(jvms, 1);
+            atDefaults.crash("crash-default", BeaconPropagation.DEFAULT_TTL, Math.min(jvms, 2), 2);
+        }
+    }
+
+    private static String eurekaDefaultsReport(Observers o, int jvms) {
+        if (jvms == 0) {
+            return "";
+        }
+        StringBuilder r = new StringBuilder("\n#### Beacon into Eureka at Eureka's own defaults\n\n");
+        r.append("The agent at its defaults (ttl ").append(BeaconPropagation.DEFAULT_TTL.toSeconds())
+                .append(" s, `log=error`) registering into the same Eureka server started with ")
+                .append(EurekaProcess.EUREKA_DEFAULTS).append(" (Spring Cloud Netflix's defaults): ").append(jvms)
+                .append(" app JVMs, each binding once cold and once warm, then SIGTERM; ").append(Math.min(jvms, 2))
+                .append(" crashes. Each cell: p50 / max (n); a change not seen within 45 s (crash: ttl + 45 s) is "
+                        + "missed. Every read goes through Eureka's read-only response cache, copied every 30 s: "
+                        + "registrations wait for its next copy, for Beacon's readers as for Eureka's own clients "
+                        + "(which also fetch every 30 s by default, not measured here); an instance the cached copy "
+                        + "shows past its ttl is read again directly, so Beacon's readers see an end at the latest one "
+                        + "ttl after the renewal the copy shows, and Eureka's own list a crash only at its eviction."
+                        + "\n\n");
+        r.append("| scenario | watching client | plain read |\n|---|---:|---:|\n");
+        String[][] rows = {
+                {"registration, first bind in a fresh JVM", "register-cold"},
+                {"registration, agent warm", "register"},
+                {"app closes its listener", "close"},
+                {"graceful stop (SIGTERM)", "sigterm"},
+                {"crash (SIGKILL), ttl " + BeaconPropagation.DEFAULT_TTL.toSeconds() + " s", "crash-default"}};
+        for (String[] row : rows) {
+            r.append("| ").append(row[0]).append(" | ").append(cell(o, "eureka-defaults/" + row[1] + "/client"))
+                    .append(" | ").append(cell(o, "eureka-defaults/" + row[1] + "/lookup")).append(" |\n");
+        }
+        return r.toString();
     }
 
     private static String report(Observers o, String run, String loadBefore, String redisVersion,
