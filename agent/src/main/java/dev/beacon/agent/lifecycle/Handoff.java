@@ -31,8 +31,15 @@ public final class Handoff implements Consumer<Object> {
     record JvmOwned(Object socket) {
     }
 
-    /** A socket the app bound, with the role its binding stack gives it ({@link BindStack}; null: none). */
-    record Bound(Object socket, String role) {
+    /**
+     * A socket the app bound, with the stack that bound it, recorded on the app's thread and read on the agent's
+     * ({@link BindStack}).
+     */
+    record Bound(Object socket, Throwable site) {
+        /** The role the binding stack gives the socket ({@link BindStack}; null: none). */
+        String role() {
+            return BindStack.of(site.getStackTrace());
+        }
     }
 
     /** A server socket the app accepts on or registers with a selector: it serves. */
@@ -49,8 +56,7 @@ public final class Handoff implements Consumer<Object> {
         if (closed || socket == null) {
             return;
         }
-        String role = BindStack.ofCurrentThread();
-        bound.add(BindStack.JVM.equals(role) ? new JvmOwned(socket) : new Bound(socket, role));
+        bound.add(new Bound(socket, new Throwable("bound here"))); // the frames are read on the agent's thread
         wakeUp();
     }
 

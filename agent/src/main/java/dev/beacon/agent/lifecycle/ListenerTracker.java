@@ -1,6 +1,7 @@
 package dev.beacon.agent.lifecycle;
 
 import dev.beacon.agent.config.AgentConfig;
+import dev.beacon.agent.declared.BindStack;
 import dev.beacon.agent.detect.Listener;
 import dev.beacon.agent.detect.ProcNetListeners;
 import dev.beacon.agent.logging.AgentLog;
@@ -118,6 +119,9 @@ final class ListenerTracker {
             if (item instanceof Handoff.Bound bound) {
                 socket = bound.socket();
                 role = bound.role();
+                if (BindStack.JVM.equals(role)) {
+                    socket = new Handoff.JvmOwned(socket);
+                }
             }
             if (socket instanceof Handoff.JvmOwned owned) {
                 Listener own = Listener.ofSocket(owned.socket());
