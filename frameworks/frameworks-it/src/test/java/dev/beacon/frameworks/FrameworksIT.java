@@ -231,8 +231,10 @@ class FrameworksIT {
                     // server's listen is handed over at once (milliseconds; the next scan would take up to 10 s)
                     assertThat(later).as("the second server registered by the hook, not by a later /proc scan")
                             .isLessThan(1_000);
-                    assertThat(seen).as("the second server's port named by what bound it (grpc-java, in its stack)")
-                            .anyMatch(i -> Integer.valueOf(second).equals(i.ports().get("grpc")));
+                    // the agent's line comes first; the registry reader here polls every 5 ms (CI once asserted
+                    // between the two and failed, with the instance in the list it printed)
+                    awaitSeen(seen, i -> Integer.valueOf(second).equals(i.ports().get("grpc")), Duration.ofSeconds(5),
+                            "the second server's port named by what bound it (grpc-java, in its stack)");
                     int throwaway = Integer.parseInt(app.awaitOut("grpc: throwaway (\\d+)", START_TIMEOUT));
                     assertThat(seen).as("the throwaway socket was never registered")
                             .noneMatch(i -> i.port() == throwaway || i.ports().containsValue(throwaway));
@@ -348,6 +350,18 @@ class FrameworksIT {
         }
         throw new AssertionError("no agent line starting with '" + prefix + "'\nstdout:\n"
                 + String.join("\n", app.stdout()) + "\nstderr:\n" + String.join("\n", app.stderr()));
+    }
+
+    /** Waits until an instance that matches {@code wanted} was seen; fails naming {@code what} after {@code timeout}. */
+    private static void awaitSeen(List<ServiceInstance> seen, java.util.function.Predicate<ServiceInstance> wanted,
+                                  Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (seen.stream().noneMatch(wanted)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not seen within " + timeout + "; seen " + seen);
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static ServiceInstance awaitStatus(List<ServiceInstance> seen, Status status, Duration timeout,
