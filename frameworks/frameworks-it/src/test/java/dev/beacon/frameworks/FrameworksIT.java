@@ -162,7 +162,7 @@ class FrameworksIT {
         Path registryDir = temp.resolve("registry");
         Path workDir = Files.createDirectories(temp.resolve("work"));
         List<String> args = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-javaagent:"
-                + AGENT_JAR.toAbsolutePath() + "=registry=file:" + registryDir + ",health=auto,health-interval=200ms"));
+                + AGENT_JAR.toAbsolutePath() + "=registry=file:" + registryDir + ",host=127.0.0.1,health=auto,health-interval=200ms"));
         Map<String, String> env = new HashMap<>();
         int management = freePort();
         switch (c) {
@@ -219,7 +219,8 @@ class FrameworksIT {
                     appPort = Integer.parseInt(app.awaitOut("grpc: listening (\\d+)", START_TIMEOUT));
                     // first registration: includes the agent's own start (config, class path, registry)
                     long listeningAt = Long.parseLong(app.awaitOut("grpc: listening \\d+ at (\\d+)", START_TIMEOUT));
-                    long first = registeredAt(app, appPort) - listeningAt;
+                    // the agent writes the registry, then its log line: the watch above may see UP first (CI did)
+                    long first = awaitRegisteredAt(app, appPort) - listeningAt;
                     // a server started once the agent runs: the serving rule's latency alone
                     int second = Integer.parseInt(app.awaitOut("grpc: second (\\d+)", START_TIMEOUT));
                     long secondAt = Long.parseLong(app.awaitOut("grpc: second \\d+ at (\\d+)", START_TIMEOUT));
