@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * order, each run
  * measured from process start: time to the first successful HTTP response, time until the instance is visible in
  * the registry (Beacon), CPU time used by then ({@code /proc/<pid>/stat}), and peak RSS ({@code VmHWM}) one second
- * later. Prints medians and ratios to the run without agent. Run with {@code ./bench.sh startup [--quick]}.
+ * later. Prints medians and ratios to the run without agent; with {@code -Dbeacon.baseline.agent=<jar>}, also the
+ * difference between this build and that one round by round ({@link PairedDifference}). Each round starts one variant
+ * later than the one before. Run with {@code ./bench.sh startup [--quick]}.
  */
 public final class StartupBench {
 
@@ -94,7 +96,11 @@ public final class StartupBench {
             }
             variants.forEach(v -> samples.put(v, new ArrayList<>()));
             for (int run = 0; run < runs; run++) {
-                for (String variant : variants) {
+                // each round starts one variant later: no variant always follows the same one (a JVM that just
+                // exited leaves caches and CPU frequency to the next)
+                List<String> round = new ArrayList<>(variants);
+                Collections.rotate(round, -(run % variants.size()));
+                for (String variant : round) {
                     Path registry = Files.createTempDirectory("beacon-startup");
                     List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto"));
                     switch (variant) {
@@ -127,6 +133,17 @@ public final class StartupBench {
                         variant, m.firstResponseMs(), m.firstResponseMs() / base.firstResponseMs(),
                         Double.isNaN(m.visibleMs()) ? "–" : String.format(Locale.ROOT, "%.0f ms", m.visibleMs()),
                         m.cpuMs(), m.cpuMs() / base.cpuMs(), m.rssMb(), m.rssMb() - base.rssMb()));
+            }
+            if (baseline != null) {
+                // the two builds measured in the same round share that round's machine state: their difference,
+                // round by round, separates a few percent that the medians' noise hides
+                report.append("\n").append(BEACON).append(" minus the baseline build, paired by round: first HTTP 200 ")
+                        .append(PairedDifference.of(field(samples.get(BEACON), Sample::firstResponseMs),
+                                field(samples.get(BASELINE), Sample::firstResponseMs)).format("ms"))
+                        .append("; CPU time by then ")
+                        .append(PairedDifference.of(field(samples.get(BEACON), Sample::cpuMs),
+                                field(samples.get(BASELINE), Sample::cpuMs)).format("ms"))
+                        .append(".\n");
             }
             report.append("\n");
         }
@@ -221,6 +238,10 @@ public final class StartupBench {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    private static List<Double> field(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> field) {
+        return samples.stream().map(field::applyAsDouble).toList();
     }
 
     private static Sample median(List<Sample> samples) {
