@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code -javaagent:} itself), and with the OpenTelemetry Java agent (exporters off) for reference — in alternating
  * order, each run
  * measured from process start: time to the first successful HTTP response, time until the instance is visible in
- * the registry (Beacon), CPU time used by then ({@code /proc/<pid>/stat}), and peak RSS ({@code VmHWM}) one second
+ * the registry (Beacon), CPU time used by then ({@code /proc/<pid>/stat}) and the part of it on the agent's own
+ * threads ({@code /proc/<pid>/task}: the agent's work, which load on a shared machine hides in the wall times), and peak
+ * RSS ({@code VmHWM}) one second
  * later. Prints medians and ratios to the run without agent; with {@code -Dbeacon.baseline.agent=<jar>}, also the
  * difference between this build and that one round by round ({@link PairedDifference}). Each round starts one variant
  * later than the one before. Run with {@code ./bench.sh startup [--quick]}.
@@ -37,7 +39,7 @@ public final class StartupBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
     private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
 
-    private record Sample(double firstResponseMs, double visibleMs, double cpuMs, double rssMb) {
+    private record Sample(double firstResponseMs, double visibleMs, double cpuMs, double agentCpuMs, double rssMb) {
     }
 
     private StartupBench() {
@@ -125,14 +127,16 @@ public final class StartupBench {
                     .append(Runtime.getRuntime().availableProcessors()).append(" cores, load average ")
                     .append(loadAverage()).append(" at the end. Medians; ratios to the run without agent.\n\n")
                     .append("| variant | first HTTP 200 | ratio | visible in registry | CPU time by first 200 | ratio | "
-                            + "peak RSS | + MB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                            + "the agent's threads' share | peak RSS | + MB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             Sample base = median(samples.get(NO_AGENT));
             for (String variant : variants) {
                 Sample m = median(samples.get(variant));
-                report.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.2f× | %s | %.0f ms | %.2f× | %.0f MB | %+.0f |%n",
+                report.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.2f× | %s | %.0f ms | %.2f× | %s | %.0f MB | %+.0f |%n",
                         variant, m.firstResponseMs(), m.firstResponseMs() / base.firstResponseMs(),
                         Double.isNaN(m.visibleMs()) ? "–" : String.format(Locale.ROOT, "%.0f ms", m.visibleMs()),
-                        m.cpuMs(), m.cpuMs() / base.cpuMs(), m.rssMb(), m.rssMb() - base.rssMb()));
+                        m.cpuMs(), m.cpuMs() / base.cpuMs(),
+                        Double.isNaN(m.agentCpuMs()) ? "–" : String.format(Locale.ROOT, "%.0f ms", m.agentCpuMs()),
+                        m.rssMb(), m.rssMb() - base.rssMb()));
             }
             if (baseline != null) {
                 // the two builds measured in the same round share that round's machine state: their difference,
@@ -143,6 +147,9 @@ public final class StartupBench {
                         .append("; CPU time by then ")
                         .append(PairedDifference.of(field(samples.get(BEACON), Sample::cpuMs),
                                 field(samples.get(BASELINE), Sample::cpuMs)).format("ms"))
+                        .append(", of it on the agent's threads ")
+                        .append(PairedDifference.of(field(samples.get(BEACON), Sample::agentCpuMs),
+                                field(samples.get(BASELINE), Sample::agentCpuMs)).format("ms"))
                         .append(".\n");
             }
             report.append("\n");
@@ -185,12 +192,14 @@ public final class StartupBench {
             try {
                 double first = Double.NaN;
                 double cpu = Double.NaN;
+                double agentCpu = Double.NaN;
                 long deadline = start + Duration.ofSeconds(30).toNanos();
                 while (System.nanoTime() < deadline && (Double.isNaN(first)
                         || (registry != null && registeredAt.get() == 0))) {
                     if (Double.isNaN(first) && ok(port)) {
                         first = (System.nanoTime() - start) / 1e6;
                         cpu = cpuMillis(process.pid());
+                        agentCpu = registry == null ? Double.NaN : agentThreadsCpuMillis(process.pid());
                     }
                     Thread.sleep(2);
                 }
@@ -199,7 +208,7 @@ public final class StartupBench {
                 }
                 double visible = registeredAt.get() == 0 ? Double.NaN : (registeredAt.get() - start) / 1e6;
                 Thread.sleep(1000);
-                return new Sample(first, visible, cpu, peakRssMb(process.pid()));
+                return new Sample(first, visible, cpu, agentCpu, peakRssMb(process.pid()));
             } finally {
                 process.destroyForcibly().waitFor();
             }
@@ -225,6 +234,30 @@ public final class StartupBench {
         return ticks * 1000.0 / CLOCK_TICKS;
     }
 
+    /**
+     * CPU time of the agent's own threads ({@code beacon-agent}, and any other thread named {@code beacon-*}) in the
+     * process so far: what the agent's work costs the machine, which a busy machine's noise in wall times hides. A
+     * thread that has exited is not counted (the agent's threads live as long as the app).
+     */
+    private static double agentThreadsCpuMillis(long pid) throws IOException {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (!Files.readString(task.resolve("comm")).startsWith("beacon")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
+                } catch (java.nio.file.NoSuchFileException exited) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return ticks * 1000.0 / CLOCK_TICKS;
+    }
+
     private static double peakRssMb(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmHWM:")) {
@@ -246,7 +279,7 @@ public final class StartupBench {
 
     private static Sample median(List<Sample> samples) {
         return new Sample(median(samples, Sample::firstResponseMs), median(samples, Sample::visibleMs),
-                median(samples, Sample::cpuMs), median(samples, Sample::rssMb));
+                median(samples, Sample::cpuMs), median(samples, Sample::agentCpuMs), median(samples, Sample::rssMb));
     }
 
     private static double median(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> field) {
