@@ -72,7 +72,9 @@ import java.util.function.Consumer;
  * <p><b>Watches</b> use Curator's {@code CuratorCache} (a persistent recursive watch per watched service), so events
  * arrive within a round trip of the change; an instance whose ttl passes without a renewal is reported
  * {@link RegistryEvent.Type#EXPIRED} at its deadline, and one whose node is removed is reported
- * {@link RegistryEvent.Type#DEREGISTERED}, also when ZooKeeper removed it at the end of its session.
+ * {@link RegistryEvent.Type#DEREGISTERED}, also when ZooKeeper removed it at the end of its session. A service's caches
+ * and their watches on the server last while it has a listener: closing its last {@link Subscription} closes them, and
+ * a later {@link #watch} starts new ones.
  *
  * <p><b>Differences from the contract</b>, forced by ZooKeeper: {@link #close()} ends the session, so the instances
  * registered through this handle go with it (the contract leaves them to expire); new services are not reported
