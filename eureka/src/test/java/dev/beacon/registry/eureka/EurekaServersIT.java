@@ -14,11 +14,15 @@ class EurekaServersIT {
     void stopAll_startedServer_answersUntilThenItsJvmHasExited() throws Exception {
         EurekaServers servers = new EurekaServers();
         EurekaTestServer server = servers.start(Map.of());
-        assertThat(server.get("/eureka/apps").statusCode()).isEqualTo(200);
+        try {
+            assertThat(server.get("/eureka/apps").statusCode()).isEqualTo(200);
 
-        servers.stopAll();
+            servers.stopAll();
 
-        assertThat(server.process().waitFor(10, TimeUnit.SECONDS)).as("exited").isTrue();
-        servers.stopAll(); // nothing left: harmless
+            assertThat(server.process().waitFor(10, TimeUnit.SECONDS)).as("exited").isTrue();
+            servers.stopAll(); // nothing left: harmless
+        } finally {
+            server.close(); // should stopAll fail to
+        }
     }
 }
