@@ -71,31 +71,33 @@ public final class ZooKeeperServers implements BeforeAllCallback, AfterEachCallb
         if (size < 1) {
             throw new IllegalArgumentException("size must be at least 1, but was " + size);
         }
-        TestingCluster cluster = new TestingCluster(size);
-        started.add(cluster);
+        String what = "an ensemble of " + size + " ZooKeeper servers";
         try {
+            TestingCluster cluster = new TestingCluster(size);
+            started.add(cluster);
             cluster.start();
+            return cluster;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting " + what, e);
         } catch (Exception e) {
-            throw new IllegalStateException("could not start an ensemble of " + size + " ZooKeeper servers: " + e, e);
+            throw new IllegalStateException("could not start " + what + ": " + e, e);
         }
-        return cluster;
     }
 
     /** Creates a server unstarted, records it (so that a failed start is still cleaned up) and starts it. */
     private TestingServer start(String what, Factory factory) {
-        TestingServer server;
         try {
-            server = factory.create();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not create " + what + ": " + e, e);
-        }
-        started.add(server);
-        try {
+            TestingServer server = factory.create();
+            started.add(server);
             server.start();
+            return server;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting " + what, e);
         } catch (Exception e) {
-            throw new IllegalStateException("could not start " + what + " on port " + server.getPort() + ": " + e, e);
+            throw new IllegalStateException("could not start " + what + ": " + e, e);
         }
-        return server;
     }
 
     /** Creates one unstarted server. */
