@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class ZooKeeperServers implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
-    /** The tick of {@link #fastTicks()}, in ms: sessions of 400 ms to 4 s (2 to 20 ticks). */
+    /** The tick of {@link #fastTicks()}, in ms: sessions of 200 ms to 4 s (Curator allows 1 to 20 ticks). */
     public static final int FAST_TICK_MILLIS = 200;
 
     private final List<Closeable> started = new CopyOnWriteArrayList<>();
@@ -53,7 +53,7 @@ public final class ZooKeeperServers implements BeforeAllCallback, AfterEachCallb
     }
 
     /**
-     * A server with ticks of {@value #FAST_TICK_MILLIS} ms, so that sessions may be as short as 400 ms and expire
+     * A server with ticks of {@value #FAST_TICK_MILLIS} ms, so that sessions may be as short as 200 ms and expire
      * within a test.
      */
     public TestingServer fastTicks() {
