@@ -23,11 +23,6 @@ public final class BindStack {
     private BindStack() {
     }
 
-    /** The role the stack of the calling thread gives its bind, or null when it says nothing. */
-    public static String ofCurrentThread() {
-        return of(new Throwable().getStackTrace());
-    }
-
     /** The role {@code frames} (a binding thread's stack, innermost first) give a bind, or null when they say nothing. */
     public static String of(StackTraceElement[] frames) {
         for (int i = 0; i < frames.length && i < MAX_FRAMES; i++) {

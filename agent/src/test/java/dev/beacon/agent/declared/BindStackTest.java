@@ -34,8 +34,8 @@ class BindStackTest {
     }
 
     @Test
-    void ofCurrentThread_fromATestMethod_isNothing() {
-        assertThat(BindStack.ofCurrentThread()).isNull();
+    void of_theStackOfATestMethod_isNothing() {
+        assertThat(BindStack.of(new Throwable().getStackTrace())).isNull();
     }
 
     @Test

@@ -2,12 +2,14 @@ package dev.beacon.agent.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.registry.eureka.EurekaServers;
 import dev.beacon.registry.eureka.EurekaTestServer;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ServerSocket;
 import java.net.URI;
@@ -31,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AgentEurekaIT {
 
+    @RegisterExtension
+    static EurekaServers eureka = new EurekaServers();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static EurekaTestServer server;
@@ -39,7 +44,7 @@ class AgentEurekaIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = EurekaTestServer.start(Map.of());
+        server = eureka.start(Map.of());
         Path clientJar = Path.of("../eureka/eureka-client-app/target/eureka-client-app.jar");
         if (!Files.isRegularFile(clientJar)) {
             throw new org.opentest4j.TestAbortedException("the Eureka client app's jar is not built (" + clientJar
@@ -58,9 +63,6 @@ class AgentEurekaIT {
     static void stop() {
         if (client != null) {
             client.close();
-        }
-        if (server != null) {
-            server.close();
         }
     }
 

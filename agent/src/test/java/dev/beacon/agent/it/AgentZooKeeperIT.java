@@ -2,12 +2,12 @@ package dev.beacon.agent.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.registry.zookeeper.ZooKeeperServers;
 import dev.beacon.testing.JavaProcess;
 import dev.beacon.testing.Jdks;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
@@ -16,6 +16,7 @@ import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,22 +36,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SuppressWarnings({"rawtypes", "unchecked"})
 class AgentZooKeeperIT {
 
+    @RegisterExtension
+    static ZooKeeperServers zookeeper = new ZooKeeperServers();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger BASES = new AtomicInteger();
     private static TestingServer server;
     private static CuratorFramework curator;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
+    static void start() {
+        server = zookeeper.fastTicks();
         curator = CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100));
         curator.start();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         curator.close();
-        server.close();
     }
 
     private static ServiceDiscovery<Map> discovery(String basePath) throws Exception {

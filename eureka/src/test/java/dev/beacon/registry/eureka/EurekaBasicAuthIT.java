@@ -5,9 +5,9 @@ import dev.beacon.ServiceInstance;
 import dev.beacon.registry.Registration;
 import dev.beacon.registry.Registries;
 import dev.beacon.registry.ServiceRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,11 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * A Eureka server protected as teams protect it (Spring Security, HTTP basic authentication required for every
- * request, see {@link EurekaTestServer#startRequiringBasicAuth}): with the right {@code user:password} in the URI
+ * request, see {@link EurekaServers#startRequiringBasicAuth}): with the right {@code user:password} in the URI
  * everything works; with a wrong password or none, one clear error names the server, with the password masked, and
  * the password is in no message, {@code toString()} or log line.
  */
 class EurekaBasicAuthIT {
+
+    @RegisterExtension
+    static EurekaServers eureka = new EurekaServers();
 
     private static final String PASSWORD = "pw-S3cr3t-eu";
     private static final String WRONG = "pw-Wr0ng-eu";
@@ -33,14 +36,7 @@ class EurekaBasicAuthIT {
 
     @BeforeAll
     static void startServer() {
-        server = EurekaTestServer.startRequiringBasicAuth("beacon", PASSWORD);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+        server = eureka.startRequiringBasicAuth("beacon", PASSWORD);
     }
 
     private static String uri(String credentials) {

@@ -3,8 +3,8 @@ package dev.beacon.registry.eureka;
 import dev.beacon.registry.Registries;
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.ServiceRegistryContractTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -16,18 +16,14 @@ import java.util.Map;
  */
 class EurekaContractIT extends ServiceRegistryContractTest {
 
+    @RegisterExtension
+    static EurekaServers eureka = new EurekaServers();
+
     private static EurekaTestServer server;
 
     @BeforeAll
     static void startServer() {
-        server = EurekaTestServer.start(Map.of());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+        server = eureka.start(Map.of());
     }
 
     @Override

@@ -3,9 +3,9 @@ package dev.beacon.registry.eureka;
 import dev.beacon.ServiceInstance;
 import dev.beacon.registry.RegistryEvent;
 import dev.beacon.registry.ServiceRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,18 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class EurekaDeviationsIT {
 
+    @RegisterExtension
+    static EurekaServers eureka = new EurekaServers();
+
     private static EurekaTestServer server;
 
     @BeforeAll
     static void startServer() {
-        server = EurekaTestServer.start(Map.of());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+        server = eureka.start(Map.of());
     }
 
     private static ServiceInstance instance(String service, String id) {
@@ -104,7 +100,7 @@ class EurekaDeviationsIT {
 
     @Test
     void readOnlyResponseCache_writesSeenAtItsNextUpdate() throws Exception {
-        try (EurekaTestServer cached = EurekaTestServer.start(Map.of(
+        try (EurekaTestServer cached = eureka.start(Map.of(
                 "eureka.server.use-read-only-response-cache", "true",
                 "eureka.server.response-cache-update-interval-ms", "2000"));
              EurekaServiceRegistry registry = EurekaServiceRegistry.open(cached.uri(""))) {

@@ -11,6 +11,7 @@ import dev.beacon.testing.Jdks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,6 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EurekaPeersIT {
 
+    @RegisterExtension
+    static EurekaServers eureka = new EurekaServers();
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration TTL = Duration.ofSeconds(3);
     private static EurekaTestServer first;
@@ -58,10 +62,10 @@ class EurekaPeersIT {
         int a = portA;
         int b = portB;
         // started together: a Eureka server takes seconds to start
-        CompletableFuture<EurekaTestServer> startA = CompletableFuture.supplyAsync(() -> EurekaTestServer.start(a,
-                peer(a, zone)));
-        CompletableFuture<EurekaTestServer> startB = CompletableFuture.supplyAsync(() -> EurekaTestServer.start(b,
-                peer(b, zone)));
+        CompletableFuture<EurekaTestServer> startA =
+                CompletableFuture.supplyAsync(() -> eureka.start(a, peer(a, zone)));
+        CompletableFuture<EurekaTestServer> startB =
+                CompletableFuture.supplyAsync(() -> eureka.start(b, peer(b, zone)));
         springPort = EurekaTestServer.freePort();
         springReader = JavaProcess.start(Jdks.current(), List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-jar", clientJar.toString(), "--server.port=" + springPort,
@@ -70,7 +74,7 @@ class EurekaPeersIT {
         try {
             first = join(startA);
         } finally {
-            survivor = join(startB); // even when the first failed: @AfterAll stops what started
+            survivor = join(startB); // even when the first failed: the extension then stops both
         }
     }
 
@@ -102,15 +106,9 @@ class EurekaPeersIT {
     }
 
     @AfterAll
-    static void stopAll() {
+    static void stopReader() {
         if (springReader != null) {
             springReader.close();
-        }
-        if (first != null) {
-            first.close();
-        }
-        if (survivor != null) {
-            survivor.close();
         }
     }
 

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * A real Netflix Eureka server (Spring Cloud Netflix's, the {@code eureka-server-app} jar built by the
  * {@code eureka/eureka-server-app} module) in a child JVM on a free loopback port, configured for fast tests: no
  * read-only response cache, eviction every 200 ms, no self-preservation; optionally requiring HTTP basic
- * authentication ({@link #startRequiringBasicAuth}), or with peers (settings naming them, see {@code EurekaPeersIT}). When the jar is missing the test is skipped
- * with a message, or fails with {@code -Dbeacon.eureka.required=true} (CI).
+ * authentication ({@link EurekaServers#startRequiringBasicAuth}), or with peers (settings naming them, see
+ * {@code EurekaPeersIT}). Tests get one from {@link EurekaServers}, which starts it, waits for it and stops it. When
+ * the jar is missing the test is skipped with a message, or fails with {@code -Dbeacon.eureka.required=true} (CI).
  */
 public final class EurekaTestServer implements AutoCloseable {
 
@@ -40,30 +41,12 @@ public final class EurekaTestServer implements AutoCloseable {
         this.authorization = authorization;
     }
 
-    /** Starts a server with the fast-test settings plus {@code settings} (Spring properties), and waits for it. */
-    public static EurekaTestServer start(Map<String, String> settings) {
-        return start(freePort(), settings);
-    }
-
     /**
-     * As {@link #start(Map)}, on {@code port} (from {@link #freePort()}): for peers, which must know each other's
-     * URL before they start.
+     * Starts the JVM of a server on {@code port} with the fast-test settings plus {@code settings} (Spring
+     * properties), without waiting for it ({@link #awaitUp}); {@code authorization} is the header this object's
+     * own raw requests send, or null.
      */
-    public static EurekaTestServer start(int port, Map<String, String> settings) {
-        return start(port, settings, null);
-    }
-
-    /**
-     * A server that requires HTTP basic authentication (Spring Security) as {@code user}/{@code password} for every
-     * request; this object's own raw requests ({@link #get}, {@link #clear}) send them.
-     */
-    public static EurekaTestServer startRequiringBasicAuth(String user, String password) {
-        return start(freePort(), Map.of("beacon.require-basic-auth", "true", "spring.security.user.name", user,
-                "spring.security.user.password", password), "Basic " + java.util.Base64.getEncoder().encodeToString(
-                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    }
-
-    private static EurekaTestServer start(int port, Map<String, String> settings, String authorization) {
+    static EurekaTestServer launch(int port, Map<String, String> settings, String authorization) {
         Path jar = jar();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -87,9 +70,7 @@ public final class EurekaTestServer implements AutoCloseable {
             Path log = Files.createTempFile("eureka-server-" + port + "-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            EurekaTestServer server = new EurekaTestServer(process, port, log, authorization);
-            server.awaitUp(Duration.ofSeconds(150));
-            return server;
+            return new EurekaTestServer(process, port, log, authorization);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the Eureka server " + jar, e);
         }
@@ -124,7 +105,8 @@ public final class EurekaTestServer implements AutoCloseable {
         }
     }
 
-    private void awaitUp(Duration timeout) {
+    /** Waits until the server answers {@code GET /eureka/apps}; fails when its JVM exits or {@code timeout} passes. */
+    void awaitUp(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -4,9 +4,9 @@ import dev.beacon.ServiceInstance;
 import dev.beacon.registry.RegistryEvent;
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.Subscription;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +27,9 @@ import static org.awaitility.Awaitility.await;
  */
 class EurekaWatchConsistencyIT {
 
+    @RegisterExtension
+    static EurekaServers eureka = new EurekaServers();
+
     private static final Duration POLL = Duration.ofSeconds(3);
     private static final Duration SOON = Duration.ofMillis(800);
 
@@ -34,14 +37,7 @@ class EurekaWatchConsistencyIT {
 
     @BeforeAll
     static void startServer() {
-        server = EurekaTestServer.start(Map.of());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+        server = eureka.start(Map.of());
     }
 
     private static ServiceInstance instance(String id) {

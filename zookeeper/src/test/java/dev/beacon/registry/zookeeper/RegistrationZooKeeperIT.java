@@ -4,9 +4,9 @@ import dev.beacon.registry.Registries;
 import dev.beacon.registry.RegistrationContractTest;
 import dev.beacon.registry.ServiceRegistry;
 import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,19 +21,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 class RegistrationZooKeeperIT extends RegistrationContractTest {
 
+    @RegisterExtension
+    static ZooKeeperServers zookeeper = new ZooKeeperServers();
+
     private static final AtomicInteger TESTS = new AtomicInteger();
     private static TestingServer server;
     private static boolean stopped;
     private String uri;
 
     @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
+    static void startServer() {
+        server = zookeeper.standalone();
     }
 
     /** A test that failed during its outage leaves the server running for the next one. */

@@ -4,8 +4,8 @@ import dev.beacon.registry.Registries;
 import dev.beacon.registry.ServiceRegistry;
 import dev.beacon.registry.ServiceRegistryContractTest;
 import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,18 +18,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 class ZooKeeperContractIT extends ServiceRegistryContractTest {
 
+    @RegisterExtension
+    static ZooKeeperServers zookeeper = new ZooKeeperServers();
+
     private static final AtomicInteger TESTS = new AtomicInteger();
     private static TestingServer server;
     private String uri;
 
     @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
+    static void startServer() {
+        server = zookeeper.standalone();
     }
 
     @Override

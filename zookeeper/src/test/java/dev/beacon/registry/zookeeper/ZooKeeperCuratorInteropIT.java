@@ -13,11 +13,11 @@ import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceProvider;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.apache.zookeeper.CreateMode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 
 import java.nio.charset.StandardCharsets;
@@ -38,6 +38,9 @@ import static org.awaitility.Awaitility.await;
  */
 class ZooKeeperCuratorInteropIT {
 
+    @RegisterExtension
+    static ZooKeeperServers zookeeper = new ZooKeeperServers();
+
     private static final AtomicInteger TESTS = new AtomicInteger();
     private static TestingServer server;
     private CuratorFramework curator;
@@ -45,13 +48,8 @@ class ZooKeeperCuratorInteropIT {
     private ServiceRegistry beacon;
 
     @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
+    static void startServer() {
+        server = zookeeper.standalone();
     }
 
     @BeforeEach

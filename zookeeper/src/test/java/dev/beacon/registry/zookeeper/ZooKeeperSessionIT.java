@@ -9,6 +9,7 @@ import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,10 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class ZooKeeperSessionIT {
 
-    /** A server with ticks of 200 ms (sessions of 400 ms to 4 s), on a free port and a new data directory. */
-    private static TestingServer fastTicksServer() throws Exception {
-        return new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
-    }
+    @RegisterExtension
+    static ZooKeeperServers zookeeper = new ZooKeeperServers();
 
     private static ServiceInstance instance(String id, int port) {
         return ServiceInstance.builder("orders").id(id).host("127.0.0.1").port(port).build();
@@ -36,7 +35,7 @@ class ZooKeeperSessionIT {
 
     @Test
     void close_endsTheSession_itsInstancesAreGoneAtOnce() throws Exception {
-        try (TestingServer server = new TestingServer(true)) {
+        try (TestingServer server = zookeeper.standalone()) {
             String uri = "zookeeper://" + server.getConnectString() + "/close";
             try (ServiceRegistry reader = ZooKeeperServiceRegistry.open(uri)) {
                 ServiceRegistry writer = ZooKeeperServiceRegistry.open(uri);
@@ -53,7 +52,7 @@ class ZooKeeperSessionIT {
 
     @Test
     void sessionExpiredWhileServerAway_handleRegistersItsInstancesAgainInTheNewSession() throws Exception {
-        try (TestingServer server = fastTicksServer()) {
+        try (TestingServer server = zookeeper.fastTicks()) {
             String uri = "zookeeper://" + server.getConnectString() + "/expiry?session-timeout=1s&connect-timeout=1s";
             try (ServiceRegistry writer = ZooKeeperServiceRegistry.open(uri)) {
                 writer.register(instance("a", 8080), Duration.ofMinutes(10));
@@ -80,7 +79,7 @@ class ZooKeeperSessionIT {
      */
     @Test
     void registerFailedDuringOutage_sessionExpired_recreatedWithTheLatestPayloadNotTheOlder() throws Exception {
-        try (TestingServer server = fastTicksServer()) {
+        try (TestingServer server = zookeeper.fastTicks()) {
             String uri = "zookeeper://" + server.getConnectString()
                     + "/latest?session-timeout=1s&connect-timeout=500ms";
             try (ServiceRegistry writer = ZooKeeperServiceRegistry.open(uri)) {
@@ -112,7 +111,7 @@ class ZooKeeperSessionIT {
      */
     @Test
     void updateDuringOutage_sessionExpired_theUpdateIsListedAndStaysListed() throws Exception {
-        try (TestingServer server = fastTicksServer()) {
+        try (TestingServer server = zookeeper.fastTicks()) {
             String uri = "zookeeper://" + server.getConnectString()
                     + "/race?session-timeout=1s&connect-timeout=500ms";
             for (int round = 0; round < 3; round++) {
@@ -143,8 +142,7 @@ class ZooKeeperSessionIT {
 
     @Test
     void ensembleOfThree_oneServerKilled_losesNothingAndKeepsServing() throws Exception {
-        try (TestingCluster cluster = new TestingCluster(3)) {
-            cluster.start();
+        try (TestingCluster cluster = zookeeper.ensemble(3)) {
             String uri = "zookeeper://" + cluster.getConnectString() + "/ensemble?session-timeout=6s";
             try (ServiceRegistry writer = ZooKeeperServiceRegistry.open(uri);
                  ServiceRegistry reader = ZooKeeperServiceRegistry.open(uri);
