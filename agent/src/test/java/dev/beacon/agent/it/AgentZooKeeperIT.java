@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The agent on ZooKeeper end to end: real sample-app JVMs with the built agent jar register into a real ZooKeeper
- * server (Curator's TestingServer, in this JVM, ticks of 200 ms: sessions of 400 ms to 4 s), where a client written
+ * server (Curator's TestingServer, in this JVM, ticks of 200 ms: sessions of 200 ms to 4 s), where a client written
  * against Apache Curator's public service-discovery API finds them; and the agent jar's command line lists what that
  * client registered. On the test JDK only: the ZooKeeper client code is the same on every JDK.
  */
