@@ -228,10 +228,13 @@ public final class StartupBench {
     }
 
     private static double cpuMillis(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return cpuTicks(Files.readString(Path.of("/proc/" + pid + "/stat"))) * 1000.0 / CLOCK_TICKS;
+    }
+
+    /** utime + stime from a {@code /proc/.../stat} line (a process's or a thread's: the same format). */
+    private static long cpuTicks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
-        return ticks * 1000.0 / CLOCK_TICKS;
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /**
@@ -247,9 +250,7 @@ public final class StartupBench {
                     if (!Files.readString(task.resolve("comm")).startsWith("beacon")) {
                         continue;
                     }
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
+                    ticks += cpuTicks(Files.readString(task.resolve("stat")));
                 } catch (java.nio.file.NoSuchFileException exited) {
                     // the thread ended between the listing and the read
                 }
